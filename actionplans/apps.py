@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ActionplansConfig(AppConfig):
+    """Actions, leads, targets and quarterly progress returns."""
+
+    name = "actionplans"
+    verbose_name = "Action plans"

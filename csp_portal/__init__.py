@@ -1,0 +1,5 @@
+"""CSP Portal: planning and monitoring for Community Safety Partnerships."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

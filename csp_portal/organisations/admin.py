@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agency, Authority, Membership, Partnership, PoliceDivision, PoliceForceArea, Role, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class UserRoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["partnership"]
+    verbose_name = "role in a partnership"
+
+
+@admin.register(PoliceForceArea)
+class PoliceForceAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(PoliceDivision)
+class PoliceDivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "force"]
+    list_filter = ["force"]
+    search_fields = ["name", "force__name"]
+    list_select_related = ["force"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "ons_code", "kind", "county", "police_force", "police_division"]
+    list_filter = ["kind", "police_force"]
+    search_fields = ["name", "ons_code"]
+    list_select_related = ["county", "police_force", "police_division__force"]
+    autocomplete_fields = ["county", "police_force", "police_division"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "kind", "county_board", "ons_code"]
+    list_filter = ["kind", "police_force"]
+    search_fields = ["name", "slug", "ons_code", "authorities__name"]
+    list_select_related = ["county_board"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["authorities", "county_board", "police_force"]
+    inlines = [MembershipInline, RoleInline]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "agency_type", "is_responsible_authority"]
+    list_filter = ["agency_type", "is_responsible_authority"]
+    search_fields = ["name"]
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "partnership", "role"]
+    list_filter = ["role", "partnership__kind", "partnership"]
+    search_fields = ["user__full_name", "user__email", "partnership__name"]
+    list_select_related = ["user", "partnership"]
+    autocomplete_fields = ["user", "partnership"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "job_title", "agency", "is_superuser", "is_active", "last_login"]
+    list_filter = ["is_superuser", "is_active", "agency__agency_type", "roles__role"]
+    search_fields = ["full_name", "email", "job_title", "agency__name"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    filter_horizontal = []
+    inlines = [UserRoleInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["full_name", "job_title", "agency"]}),
+        ("Access", {"fields": ["is_active", "is_superuser"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    """Authorities, partnerships, partner agencies, people and their roles."""
+
+    name = "csp_portal.organisations"
+    label = "organisations"
+    verbose_name = "Organisations, people and roles"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 - registers the rules

@@ -1,0 +1,289 @@
+"""Authorities, partnerships, partner agencies, people and the roles they hold."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class PoliceForceArea(models.Model):
+    """A police force area (PFA), e.g. Lancashire (E23000003)."""
+
+    code = models.CharField("ONS code", max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "police force area"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoliceDivision(models.Model):
+    """A police division or basic command unit (BCU) grouping several authorities, e.g. 'West'."""
+
+    force = models.ForeignKey(PoliceForceArea, on_delete=models.PROTECT, related_name="divisions")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["force__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["force", "name"], name="unique_division_per_force")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.force})"
+
+
+class Authority(models.Model):
+    """A local authority identified by its ONS code."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County council"
+        DISTRICT = "district", "District council"
+        UNITARY = "unitary", "Unitary authority"
+        METROPOLITAN = "metropolitan", "Metropolitan borough"
+        LONDON = "london", "London borough"
+
+    name = models.CharField(max_length=100)
+    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    county = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        limit_choices_to={"kind": Kind.COUNTY},
+        help_text="For a district council, the county council above it.",
+    )
+    police_force = models.ForeignKey(
+        PoliceForceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="authorities"
+    )
+    police_division = models.ForeignKey(
+        PoliceDivision, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorities"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(county__isnull=True) | Q(kind="district"),
+                name="only_districts_have_a_county",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def for_user(self, user) -> PartnershipQuerySet:
+        """Partnerships the user may see: where they hold a role, and the districts under a county board
+        where they hold one (the county sees the roll-up of its CSPs)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(roles__user=user) | Q(county_board__roles__user=user)
+        ).distinct()
+
+
+class Partnership(models.Model):
+    """A Community Safety Partnership (district or joint) or a county-level board."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "District CSP"
+        JOINT = "joint", "Joint CSP"
+        COUNTY = "county", "County board"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ons_code = models.CharField(
+        "ONS CSP code", max_length=9, blank=True, help_text="E22… code of the CSP, where it has one."
+    )
+    authorities = models.ManyToManyField(Authority, related_name="partnerships", blank=True)
+    county_board = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_partnerships",
+        limit_choices_to={"kind": Kind.COUNTY},
+        help_text="The county board this partnership reports to.",
+    )
+    police_force = models.ForeignKey(
+        PoliceForceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    agencies = models.ManyToManyField("Agency", through="Membership", related_name="partnerships")
+    history = HistoricalRecords()
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~Q(ons_code=""), name="unique_partnership_ons_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(county_board__isnull=True) | ~Q(kind="county"),
+                name="county_board_reports_to_nobody",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership_detail", args=[self.slug])
+
+
+class Agency(models.Model):
+    """A partner agency: a responsible authority under the Crime and Disorder Act 1998, or another partner."""
+
+    class Type(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        POLICE = "police", "Police"
+        FIRE = "fire", "Fire and rescue"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health (integrated care board)"
+        OPCC = "opcc", "Office of the Police and Crime Commissioner"
+        HOUSING = "housing", "Housing provider"
+        YOUTH_JUSTICE = "youth_justice", "Youth offending team"
+        EDUCATION = "education", "Education"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        CRIMINAL_JUSTICE = "criminal_justice", "Courts, prisons and criminal justice"
+        OTHER = "other", "Other"
+
+    RESPONSIBLE_TYPES = {Type.LOCAL_AUTHORITY, Type.POLICE, Type.FIRE, Type.PROBATION, Type.HEALTH}
+
+    name = models.CharField(max_length=150, unique=True)
+    agency_type = models.CharField("type", max_length=30, choices=Type.choices)
+    is_responsible_authority = models.BooleanField(
+        "responsible authority",
+        default=False,
+        help_text="A statutory member under the Crime and Disorder Act 1998.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An agency's seat on a partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    is_voting = models.BooleanField("voting member", default=True)
+    representative = models.CharField(
+        max_length=150, blank=True, help_text="Who sits for the agency, by name or role title."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_voting", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "agency"], name="one_membership_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.partnership}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    is_superuser = models.BooleanField(
+        "site administrator",
+        default=False,
+        help_text="Manages authorities, partnerships, agencies, people and roles across the site.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Only site administrators use the Django admin."""
+        return self.is_superuser
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.Model):
+    """What a person may do in one partnership. A person may hold several roles in several partnerships."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", "Partnership officer"
+        LEAD = "lead", "Action lead"
+        BOARD = "board", "Board member"
+        ANALYST = "analyst", "Analyst"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()}, {self.partnership}"

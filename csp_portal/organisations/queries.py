@@ -1,0 +1,65 @@
+"""Reads about organisations that are more than a queryset."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Membership, Partnership, Role
+
+SESSION_KEY = "current_partnership_id"
+
+
+def partnerships_for_switcher(user) -> QuerySet[Partnership]:
+    return Partnership.objects.for_user(user).order_by("name").only("id", "name", "slug")
+
+
+def switcher_choices(user) -> list[Partnership]:
+    """The partnerships offered by the switcher; admins choose among those where they hold a role,
+    since they can open any other from the list of partnerships."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(
+            Partnership.objects.filter(roles__user=user).distinct().order_by("name").only("id", "name", "slug")
+        )
+    return list(partnerships_for_switcher(user))
+
+
+def current_partnership(request) -> Partnership | None:
+    """The partnership chosen in this session, if the user may still see it; else their first."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    visible = Partnership.objects.for_user(user)
+    if chosen is not None:
+        found = visible.filter(pk=chosen).first()
+        if found is not None:
+            return found
+    first_role = Role.objects.filter(user=user).select_related("partnership").order_by("partnership__name").first()
+    return first_role.partnership if first_role else None
+
+
+def partnership_overview(partnership: Partnership) -> Partnership:
+    """The partnership with what its overview page shows, in a fixed number of queries."""
+    return (
+        Partnership.objects.select_related("county_board", "police_force")
+        .prefetch_related(
+            "authorities",
+            Prefetch("district_partnerships", queryset=Partnership.objects.order_by("name")),
+        )
+        .get(pk=partnership.pk)
+    )
+
+
+def members_of(partnership: Partnership) -> tuple[list[Membership], list[Role]]:
+    """The agencies sitting on the partnership and the people holding roles in it."""
+    memberships = list(
+        Membership.objects.filter(partnership=partnership).select_related("agency").order_by("-is_voting", "agency__name")
+    )
+    roles = list(
+        Role.objects.filter(partnership=partnership)
+        .select_related("user", "user__agency")
+        .order_by("role", "user__full_name")
+    )
+    return memberships, roles

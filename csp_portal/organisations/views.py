@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import SwitchPartnershipForm
+from .models import Partnership
+from .permissions import authorize, roles_by_partnership
+from .queries import members_of, partnership_overview
+
+
+@login_required
+def home(request):
+    """Land on the partnership the user works in; people without a role yet are told so."""
+    if request.partnership is not None:
+        return redirect(request.partnership)
+    if request.user.is_superuser:
+        return redirect("partnership_list")
+    return render(request, "organisations/no_role.html")
+
+
+@login_required
+def partnership_list(request):
+    partnerships = Partnership.objects.for_user(request.user).select_related("county_board").order_by("kind", "name")
+    return render(request, "organisations/partnership_list.html", {"partnerships": partnerships})
+
+
+def _partnership(request, slug: str, permission: str) -> Partnership:
+    partnership = get_object_or_404(Partnership, slug=slug)
+    authorize(request.user, permission, partnership)
+    return partnership
+
+
+@login_required
+def partnership_detail(request, slug: str):
+    partnership = partnership_overview(_partnership(request, slug, "organisations.view_partnership"))
+    my_roles = roles_by_partnership(request.user).get(partnership.pk, frozenset())
+    return render(
+        request,
+        "organisations/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "my_roles": sorted(r for r in my_roles if r != "county"),
+            "via_county": "county" in my_roles,
+            "can_view_members": request.user.has_perm("organisations.view_partnership_members", partnership),
+        },
+    )
+
+
+@login_required
+def partnership_members(request, slug: str):
+    partnership = _partnership(request, slug, "organisations.view_partnership_members")
+    memberships, roles = members_of(partnership)
+    return render(
+        request,
+        "organisations/partnership_members.html",
+        {"partnership": partnership, "memberships": memberships, "roles": roles},
+    )
+
+
+@login_required
+@require_POST
+def switch_partnership(request):
+    form = SwitchPartnershipForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "organisations/switch_failed.html", {"form": form}, status=400)
+    partnership = form.cleaned_data["partnership"]
+    services.switch_partnership(request, actor=request.user, partnership=partnership)
+    messages.success(request, f"You are now working in {partnership.name}.")
+    target = form.cleaned_data.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(partnership)

@@ -1,0 +1,1 @@
+"""Settings package: ``local`` (the default for manage.py), ``test`` and ``production``."""

@@ -1,0 +1,13 @@
+"""Settings for the test suite, which runs against real PostgreSQL and Redis (see tests/services.py)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = env.string("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
