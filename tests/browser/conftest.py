@@ -1,0 +1,92 @@
+"""End-to-end tests: Playwright drives Debian's Chromium against a live server, and axe-core checks
+every page against WCAG 2.2 AA."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's synchronous API runs an event loop in this thread; the ORM calls the tests make
+# between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+DEMO_PASSWORD = "demo-password-for-browser-tests"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.exit(f"Chromium not found at {CHROMIUM}: install the 'chromium' package (apt-get install chromium).", 4)
+    if not AXE.exists():
+        pytest.exit(f"axe-core not found at {AXE}: run 'npm ci' (make test does).", 4)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser tab on the live server that records Content-Security-Policy and script errors."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD):
+        self.goto("/account/sign-in/")
+        self.page.get_by_label("E-mail address").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+
+    def assert_accessible(self):
+        """No axe-core violation of WCAG 2.2 A or AA, and no script or CSP error in the console."""
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        violations = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+        assert violations == [], f"{self.page.url}: {json.dumps(violations, indent=1)}"
+        assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", "--force", "--password", DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Visit(page, live_server.url)
+    context.close()

@@ -1,0 +1,100 @@
+"""The fixed cast every test can call on, so permission tests read like sentences.
+
+Lancashire's county board sits above two CSPs: Lancaster District CSP and the joint Chorley and
+South Ribble CSP. Lancaster has an officer, an action lead and a board member; Chorley and South
+Ribble has its own officer; the county has an analyst; there is a site administrator and a
+signed-up person with no role at all.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from csp_portal.organisations.models import Authority, Partnership, Role, User
+
+from .factories import AgencyFactory, AuthorityFactory, MembershipFactory, PartnershipFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Cast:
+    lancashire: Partnership
+    lancaster: Partnership
+    chorley_south_ribble: Partnership
+    officer: User
+    lead: User
+    board_member: User
+    analyst: User
+    csr_officer: User
+    admin: User
+    outsider: User
+
+
+def _person(email: str, name: str, *roles: tuple[Partnership, str], **extra) -> User:
+    user = UserFactory(email=email, full_name=name, **extra)
+    for partnership, role in roles:
+        Role.objects.create(user=user, partnership=partnership, role=role)
+    return user
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    county = AuthorityFactory(name="Lancashire", ons_code="E10000017", kind=Authority.Kind.COUNTY)
+    lancaster_council = AuthorityFactory(name="Lancaster", ons_code="E07000121", county=county)
+    chorley = AuthorityFactory(name="Chorley", ons_code="E07000118", county=county)
+    south_ribble = AuthorityFactory(name="South Ribble", ons_code="E07000126", county=county)
+
+    lancashire = PartnershipFactory(
+        name="Lancashire Community Safety Partnership Board", slug="lancashire", kind=Partnership.Kind.COUNTY
+    )
+    lancaster = PartnershipFactory(name="Lancaster District CSP", slug="lancaster", county_board=lancashire)
+    csr = PartnershipFactory(
+        name="Chorley and South Ribble CSP",
+        slug="chorley-south-ribble",
+        kind=Partnership.Kind.JOINT,
+        county_board=lancashire,
+    )
+    lancaster.authorities.add(lancaster_council)
+    csr.authorities.add(chorley, south_ribble)
+    lancashire.authorities.add(lancaster_council, chorley, south_ribble)
+
+    police = AgencyFactory(name="Lancashire Constabulary", agency_type="police", is_responsible_authority=True)
+    MembershipFactory(partnership=lancaster, agency=police, representative="Chief Inspector, Lancaster")
+    MembershipFactory(partnership=csr, agency=police, representative="Chief Inspector, South")
+
+    officer = Role.Kind.OFFICER
+    return Cast(
+        lancashire=lancashire,
+        lancaster=lancaster,
+        chorley_south_ribble=csr,
+        officer=_person("officer@lancaster.example", "Olivia Officer", (lancaster, officer), (lancashire, "board")),
+        lead=_person("lead@lancaster.example", "Liam Lead", (lancaster, Role.Kind.LEAD)),
+        board_member=_person("board@lancaster.example", "Bea Board", (lancaster, Role.Kind.BOARD)),
+        analyst=_person("analyst@lancashire.example", "Ana Analyst", (lancashire, Role.Kind.ANALYST)),
+        csr_officer=_person("officer@csr.example", "Carl Chorley", (csr, officer)),
+        admin=_person("admin@example.org", "Ada Admin", is_superuser=True),
+        outsider=_person("nobody@example.org", "Nadia Nobody"),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign the test client in as a user of the cast."""
+
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real worker process, consuming from the test Redis and using the test database."""
+    from .worker import WorkerProcess
+
+    worker = WorkerProcess(f"test-{os.getpid()}@localhost", tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()

@@ -1,0 +1,197 @@
+"""Throwaway PostgreSQL and Redis servers for the test run.
+
+When DATABASE_URL and REDIS_URL are set, the suite uses those servers (pytest-django creates its
+test database on that PostgreSQL). Otherwise this plugin starts private servers from the installed
+binaries, on free loopback ports inside a temporary directory, before Django reads its settings,
+and removes them when the run ends. pytest-xdist workers inherit the environment, so only the
+first process starts anything.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+STARTED_MARKER = "CSP_PORTAL_TEST_SERVICES"
+
+
+@dataclass
+class Service:
+    name: str
+    url: str
+    stop: callable
+    details: dict = field(default_factory=dict)
+
+
+_services: list[Service] = []
+_workdir: Path | None = None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def find_postgres_bin() -> Path | None:
+    """The directory holding initdb and pg_ctl: on PATH, else Debian's versioned directory."""
+    on_path = shutil.which("initdb")
+    if on_path and shutil.which("pg_ctl"):
+        return Path(os.path.realpath(on_path)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    for candidate in reversed(candidates):
+        if (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+def _server_user() -> str | None:
+    """PostgreSQL refuses to run as root; run it as the 'postgres' (or 'nobody') account then."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    raise RuntimeError("running as root with neither a 'postgres' nor a 'nobody' account")
+
+
+def start_postgres(workdir: Path) -> Service:
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        pytest.exit(
+            "PostgreSQL server not found: install the 'postgresql' package (apt-get install postgresql) "
+            "or set DATABASE_URL.",
+            returncode=4,
+        )
+    user = _server_user()
+    root = workdir / "postgres"
+    root.mkdir()
+    if user:
+        shutil.chown(root, user=user)
+    data, log = root / "data", root / "server.log"
+    port = free_port()
+    subprocess.run(
+        [bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-locale"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+    options = (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+    )
+    subprocess.run(
+        [bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+
+    def stop() -> None:
+        subprocess.run(
+            [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True, user=user
+        )
+
+    url = f"postgres://postgres@127.0.0.1:{port}/csp_portal"
+    details = {"bin_dir": str(bin_dir), "data": str(data), "port": port, "user": user, "options": options}
+    return Service("postgres", url, stop, details)
+
+
+def start_redis(workdir: Path) -> Service:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.exit(
+            "Redis server not found: install the 'redis-server' package (apt-get install redis-server) "
+            "or set REDIS_URL.",
+            returncode=4,
+        )
+    port = free_port()
+    root = workdir / "redis"
+    root.mkdir()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, 15, process)
+
+    def stop() -> None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    return Service("redis", f"redis://127.0.0.1:{port}/0", stop, {"port": port, "binary": binary})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args) -> None:
+    global _workdir
+    if os.environ.get(STARTED_MARKER):
+        return  # an xdist worker: the controller started (or was given) the servers
+    needs_postgres = not os.environ.get("DATABASE_URL")
+    needs_redis = not os.environ.get("REDIS_URL")
+    os.environ[STARTED_MARKER] = "1"
+    if not (needs_postgres or needs_redis):
+        return
+    _workdir = Path(tempfile.mkdtemp(prefix="csp-portal-tests-"))
+    os.chmod(_workdir, 0o755)
+    try:
+        if needs_postgres:
+            service = start_postgres(_workdir)
+            _services.append(service)
+            os.environ["DATABASE_URL"] = service.url
+        if needs_redis:
+            service = start_redis(_workdir)
+            _services.append(service)
+            os.environ["REDIS_URL"] = service.url
+    except BaseException:
+        stop_all()
+        raise
+
+
+def started(name: str) -> Service | None:
+    """The throwaway server of that name, when this run started one (fault tests stop and start it)."""
+    return next((service for service in _services if service.name == name), None)
+
+
+def stop_all() -> None:
+    global _workdir
+    while _services:
+        _services.pop().stop()
+    if _workdir is not None:
+        shutil.rmtree(_workdir, ignore_errors=True)
+        _workdir = None
+
+
+def pytest_unconfigure(config) -> None:
+    if not hasattr(config, "workerinput"):
+        stop_all()
