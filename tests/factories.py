@@ -28,7 +28,7 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
         model = Authority
 
     name = factory.Sequence(lambda n: f"Authority {n}")
-    ons_code = factory.Sequence(lambda n: f"E07{n:06d}")
+    ons_code = factory.Sequence(lambda n: f"E079{n:05d}")  # clear of real district codes
     kind = Authority.Kind.DISTRICT
 
 
