@@ -64,7 +64,12 @@ def test_a_postgres_url_gives_the_postgres_backend(environment):
     environment(DATABASE_URL="postgres://csp:secret@db.internal:5433/csp_portal")
     config = env.database("DATABASE_URL", default="sqlite:///x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.internal", 5433, "csp_portal", "csp")
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal",
+        5433,
+        "csp_portal",
+        "csp",
+    )
 
 
 @pytest.mark.parametrize("url", ["http://redis:6379/0", "redis://:6379/0", "redis://redis:notaport/0"])

@@ -5,10 +5,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-          "healthz"}
-SIGNED_IN = {"home", "partnership_list", "switch_partnership", "partnership_detail", "partnership_members",
-             "logout", "password_change", "password_change_done"}
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+}
+SIGNED_IN = {
+    "home",
+    "partnership_list",
+    "switch_partnership",
+    "partnership_detail",
+    "partnership_members",
+    "logout",
+    "password_change",
+    "password_change_done",
+}
 EXAMPLE_ARGUMENTS = {"slug": "lancaster", "uidb64": "MQ", "token": "set-password"}
 
 

@@ -38,8 +38,21 @@ class WorkerProcess:
         env.update(DJANGO_SETTINGS_MODULE="csp_portal.settings.test", DATABASE_URL=test_database_url())
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "csp_portal", "worker", "--pool=solo", "--concurrency=1",
-             "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", self.name],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "csp_portal",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                "-n",
+                self.name,
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,

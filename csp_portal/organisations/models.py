@@ -90,9 +90,7 @@ class PartnershipQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(roles__user=user) | Q(county_board__roles__user=user)
-        ).distinct()
+        return self.filter(Q(roles__user=user) | Q(county_board__roles__user=user)).distinct()
 
 
 class Partnership(models.Model):
@@ -130,9 +128,7 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["ons_code"], condition=~Q(ons_code=""), name="unique_partnership_ons_code"
-            ),
+            models.UniqueConstraint(fields=["ons_code"], condition=~Q(ons_code=""), name="unique_partnership_ons_code"),
             models.CheckConstraint(
                 condition=Q(county_board__isnull=True) | ~Q(kind="county"),
                 name="county_board_reports_to_nobody",
@@ -195,9 +191,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["-is_voting", "agency__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "agency"], name="one_membership_per_agency")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "agency"], name="one_membership_per_agency")]
 
     def __str__(self) -> str:
         return f"{self.agency} in {self.partnership}"
@@ -281,9 +275,7 @@ class Role(models.Model):
 
     class Meta:
         ordering = ["partnership__name", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "partnership", "role"], name="unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "partnership", "role"], name="unique_role")]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}, {self.partnership}"

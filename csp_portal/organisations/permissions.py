@@ -44,9 +44,7 @@ def roles_by_partnership(user) -> dict[int, frozenset[str]]:
         if kind == Partnership.Kind.COUNTY:
             county_ids.add(partnership_id)
     if county_ids:
-        for district_id in Partnership.objects.filter(county_board_id__in=county_ids).values_list(
-            "id", flat=True
-        ):
+        for district_id in Partnership.objects.filter(county_board_id__in=county_ids).values_list("id", flat=True):
             found[district_id].add("county")
     result = {key: frozenset(value) for key, value in found.items()}
     setattr(user, _CACHE_ATTRIBUTE, result)

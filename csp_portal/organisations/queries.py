@@ -19,9 +19,7 @@ def switcher_choices(user) -> list[Partnership]:
     if not user.is_authenticated:
         return []
     if user.is_superuser:
-        return list(
-            Partnership.objects.filter(roles__user=user).distinct().order_by("name").only("id", "name", "slug")
-        )
+        return list(Partnership.objects.filter(roles__user=user).distinct().order_by("name").only("id", "name", "slug"))
     return list(partnerships_for_switcher(user))
 
 
@@ -55,7 +53,9 @@ def partnership_overview(partnership: Partnership) -> Partnership:
 def members_of(partnership: Partnership) -> tuple[list[Membership], list[Role]]:
     """The agencies sitting on the partnership and the people holding roles in it."""
     memberships = list(
-        Membership.objects.filter(partnership=partnership).select_related("agency").order_by("-is_voting", "agency__name")
+        Membership.objects.filter(partnership=partnership)
+        .select_related("agency")
+        .order_by("-is_voting", "agency__name")
     )
     roles = list(
         Role.objects.filter(partnership=partnership)

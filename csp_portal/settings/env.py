@@ -60,9 +60,7 @@ def boolean(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a boolean: use one of true/false, yes/no, on/off, 1/0."
-    )
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use one of true/false, yes/no, on/off, 1/0.")
 
 
 def integer(name: str, default: int, minimum: int | None = None) -> int:
@@ -92,9 +90,7 @@ def database(name: str, default: str) -> dict:
     url = string(name, default)
     scheme = urlparse(url).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
-        raise ImproperlyConfigured(
-            f"{name} must be a postgres:// or sqlite:// URL, not {scheme or 'no scheme'}://."
-        )
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// URL, not {scheme or 'no scheme'}://.")
     try:
         config = environ.Env.db_url_config(url)
     except Exception as exc:  # the library raises several types for malformed URLs

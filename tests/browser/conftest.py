@@ -1,6 +1,7 @@
 """End-to-end tests: Playwright drives Debian's Chromium against a live server, and axe-core checks
 every page against WCAG 2.2 AA."""
 
+import io
 import json
 import os
 import shutil
@@ -67,9 +68,7 @@ class Visit:
     def assert_accessible(self):
         """No axe-core violation of WCAG 2.2 A or AA, and no script or CSP error in the console."""
         self.page.evaluate(AXE.read_text())
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
+        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
         violations = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
             for v in result["violations"]
@@ -80,7 +79,7 @@ class Visit:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", "--password", DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+    call_command("load_demo", "--force", "--password", DEMO_PASSWORD, stdout=io.StringIO())
 
 
 @pytest.fixture

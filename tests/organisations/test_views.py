@@ -167,7 +167,7 @@ def test_switcher_is_offered_to_people_with_several_partnerships(login, cast):
 
 
 def _grow(partnership, size):
-    for index in range(size):
+    for _ in range(size):
         partnership.authorities.add(AuthorityFactory())
         MembershipFactory(partnership=partnership)
         RoleFactory(partnership=partnership, role=Role.Kind.LEAD, user=UserFactory())
