@@ -35,6 +35,11 @@ def test_booleans_in_their_usual_spellings(environment, value, expected):
     assert env.boolean("DEBUG", default=not expected) is expected
 
 
+def test_an_empty_list_means_none(environment):
+    environment(CSRF_TRUSTED_ORIGINS="")
+    assert env.comma_list("CSRF_TRUSTED_ORIGINS", default=["https://x.example"]) == []
+
+
 def test_a_malformed_number_names_the_variable(environment):
     environment(SESSION_COOKIE_AGE="eight hours")
     with pytest.raises(ImproperlyConfigured, match="SESSION_COOKIE_AGE='eight hours' is not a whole number"):

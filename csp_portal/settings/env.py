@@ -80,6 +80,8 @@ def comma_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:
         return list(default)
+    if value.strip() == "":
+        return []  # set but empty: deliberately none
     items = [item.strip() for item in value.split(",")]
     if any(item == "" for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} has an empty item: separate values by single commas.")
