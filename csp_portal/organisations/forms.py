@@ -22,6 +22,8 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = "Password"
         self.helper = FormHelper()
+        # The GOV.UK error summary, not the browser's own pop-ups, reports missing fields.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Sign in"))
 
 
@@ -32,7 +34,6 @@ class SwitchPartnershipForm(forms.Form):
         to_field_name="slug",
         error_messages={"invalid_choice": "Choose one of your partnerships."},
     )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
 from .models import Membership, Partnership, Role
 
 SESSION_KEY = "current_partnership_id"
+
+# Where someone lands by default: the partnership they do most work in, not the first by name.
+_WORKING_ROLE_RANK = Case(
+    When(role=Role.Kind.OFFICER, then=Value(0)),
+    When(role=Role.Kind.LEAD, then=Value(1)),
+    When(role=Role.Kind.ANALYST, then=Value(2)),
+    default=Value(3),
+)
 
 
 def partnerships_for_switcher(user) -> QuerySet[Partnership]:
@@ -34,7 +42,13 @@ def current_partnership(request) -> Partnership | None:
         found = visible.filter(pk=chosen).first()
         if found is not None:
             return found
-    first_role = Role.objects.filter(user=user).select_related("partnership").order_by("partnership__name").first()
+    first_role = (
+        Role.objects.filter(user=user)
+        .select_related("partnership")
+        .annotate(rank=_WORKING_ROLE_RANK)
+        .order_by("rank", "partnership__name")
+        .first()
+    )
     return first_role.partnership if first_role else None
 
 

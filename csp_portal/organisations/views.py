@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -14,7 +13,7 @@ from .queries import members_of, partnership_overview
 @login_required
 def home(request):
     """Land on the partnership the user works in; people without a role yet are told so."""
-    if request.partnership is not None:
+    if request.partnership:  # a lazy object: test its truth, not its identity
         return redirect(request.partnership)
     if request.user.is_superuser:
         return redirect("partnership_list")
@@ -69,7 +68,4 @@ def switch_partnership(request):
     partnership = form.cleaned_data["partnership"]
     services.switch_partnership(request, actor=request.user, partnership=partnership)
     messages.success(request, f"You are now working in {partnership.name}.")
-    target = form.cleaned_data.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
     return redirect(partnership)

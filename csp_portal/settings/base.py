@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "csp_portal.middleware.AdminInlineStyleMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp_portal.organisations.middleware.CurrentPartnershipMiddleware",
     # Last, so that it sees the outcome of every login attempt.
@@ -111,7 +112,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Only the built assets are published; static/src holds their sources.
+STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

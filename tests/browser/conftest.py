@@ -10,10 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls the tests make
-# between page actions are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,18 +26,27 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, closed when they end.
+
+    Playwright's synchronous API keeps an event loop running in this thread while the browser is
+    open, and the ORM calls that tests and fixtures make meanwhile are still plain synchronous
+    calls; Django is told so for exactly that time, never for the rest of the suite."""
     from playwright.sync_api import sync_playwright
 
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.exit(f"Chromium not found at {CHROMIUM}: install the 'chromium' package (apt-get install chromium).", 4)
     if not AXE.exists():
         pytest.exit(f"axe-core not found at {AXE}: run 'npm ci' (make test does).", 4)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 class Visit:
@@ -53,6 +58,11 @@ class Visit:
         self.errors: list[str] = []
         page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", lambda response: response.status >= 400 and self._failed(response))
+
+    def _failed(self, response) -> None:
+        if response.request.resource_type != "document":  # pages may answer 4xx on purpose
+            self.errors.append(f"{response.status} for {response.url}")
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)

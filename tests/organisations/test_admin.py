@@ -86,3 +86,12 @@ def test_admin_lists_run_a_fixed_number_of_queries(login, cast, model):
         MembershipFactory(partnership=partnership)
         RoleFactory(partnership=partnership)
     assert count() == small
+
+
+def test_only_admin_pages_allow_inline_styles(login, cast):
+    client = login(cast.admin)
+    admin_policy = client.get(admin_url(Agency, "add"))["Content-Security-Policy"]
+    page_policy = client.get(reverse("partnership_detail", args=["lancaster"]))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_policy
+    assert "style-src 'self';" in page_policy
+    assert "'unsafe-inline'" not in page_policy
