@@ -81,3 +81,31 @@ def test_new_password_must_meet_the_rules(client, cast):
     assert "too short" in response.content.decode()
     cast.lead.refresh_from_db()
     assert cast.lead.check_password(PASSWORD)
+
+
+def test_person_changes_their_password(client, cast):
+    client.force_login(cast.board_member)
+    new_password = "another long passphrase"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    cast.board_member.refresh_from_db()
+    assert cast.board_member.check_password(new_password)
+
+
+def test_password_change_with_a_wrong_old_password_changes_nothing(client, cast):
+    client.force_login(cast.board_member)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly" in response.content.decode()
+    cast.board_member.refresh_from_db()
+    assert cast.board_member.check_password(PASSWORD)
