@@ -11,6 +11,8 @@ admin.site.index_title = "Authorities, partnerships, agencies and people"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("partnerships/<slug:slug>/plans/", include("priorities.urls")),
+    path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),
     path("", include("csp_portal.organisations.urls")),
 ]
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .models import Partnership
+from .queries import partnerships_with_a_role
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -37,4 +38,4 @@ class SwitchPartnershipForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = Partnership.objects.for_user(user)
+        self.fields["partnership"].queryset = partnerships_with_a_role(user)

@@ -84,13 +84,18 @@ class Authority(models.Model):
 
 class PartnershipQuerySet(models.QuerySet):
     def for_user(self, user) -> PartnershipQuerySet:
-        """Partnerships the user may see: where they hold a role, and the districts under a county board
-        where they hold one (the county sees the roll-up of its CSPs)."""
+        """Partnerships the user may see: where they hold a role, the districts under a county board
+        where they hold one (the county sees the roll-up of its CSPs), and the county board above a
+        CSP where they hold one (read-only). Mirrors ``permissions.roles_by_partnership``."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(Q(roles__user=user) | Q(county_board__roles__user=user)).distinct()
+        mine = Role.objects.filter(user=user).values("partnership_id")
+        counties_above_mine = Partnership.objects.filter(pk__in=mine, county_board__isnull=False).values(
+            "county_board_id"
+        )
+        return self.filter(Q(pk__in=mine) | Q(county_board_id__in=mine) | Q(pk__in=counties_above_mine))
 
 
 class Partnership(models.Model):

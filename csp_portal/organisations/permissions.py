@@ -16,6 +16,7 @@ from collections import defaultdict
 import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import Partnership, Role
 
@@ -23,13 +24,18 @@ OFFICER = Role.Kind.OFFICER
 LEAD = Role.Kind.LEAD
 BOARD = Role.Kind.BOARD
 ANALYST = Role.Kind.ANALYST
+COUNTY_VIEWER = "county"
+DISTRICT_VIEWER = "district"
+PSEUDO_ROLES = {COUNTY_VIEWER, DISTRICT_VIEWER}
 
 _CACHE_ATTRIBUTE = "_partnership_roles"
 
 
 def roles_by_partnership(user) -> dict[int, frozenset[str]]:
-    """{partnership id: roles} for the user, including read-only board access to the districts under
-    a county board (marked with the pseudo-role 'county')."""
+    """{partnership id: roles} for the user. Besides the roles they hold, two read-only pseudo-roles:
+    'county' on every district CSP under a county board where they hold a role (the county sees the
+    roll-up of its districts), and 'district' on the county board above a CSP where they hold one
+    (districts read the county's agreement and assessment, which their plans build on)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
@@ -37,15 +43,17 @@ def roles_by_partnership(user) -> dict[int, frozenset[str]]:
         return cached
     found: dict[int, set[str]] = defaultdict(set)
     county_ids: set[int] = set()
-    for partnership_id, role, kind in Role.objects.filter(user=user).values_list(
-        "partnership_id", "role", "partnership__kind"
+    for partnership_id, role, kind, county_board_id in Role.objects.filter(user=user).values_list(
+        "partnership_id", "role", "partnership__kind", "partnership__county_board_id"
     ):
         found[partnership_id].add(role)
         if kind == Partnership.Kind.COUNTY:
             county_ids.add(partnership_id)
+        if county_board_id is not None:
+            found[county_board_id].add(DISTRICT_VIEWER)
     if county_ids:
         for district_id in Partnership.objects.filter(county_board_id__in=county_ids).values_list("id", flat=True):
-            found[district_id].add("county")
+            found[district_id].add(COUNTY_VIEWER)
     result = {key: frozenset(value) for key, value in found.items()}
     setattr(user, _CACHE_ATTRIBUTE, result)
     return result
@@ -111,3 +119,10 @@ def authorize(user, permission: str, obj) -> None:
         raise Http404("No such page in your partnerships.")
     if not user.has_perm(permission, obj):
         raise PermissionDenied(f"Your role does not allow this ({permission}).")
+
+
+def partnership_for(user, slug: str, permission: str = "organisations.view_partnership") -> Partnership:
+    """The partnership named in a URL, after ``authorize``: the first line of every partnership page."""
+    partnership = get_object_or_404(Partnership.objects.select_related("county_board"), slug=slug)
+    authorize(user, permission, partnership)
+    return partnership

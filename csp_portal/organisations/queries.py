@@ -17,18 +17,16 @@ _WORKING_ROLE_RANK = Case(
 )
 
 
-def partnerships_for_switcher(user) -> QuerySet[Partnership]:
-    return Partnership.objects.for_user(user).order_by("name").only("id", "name", "slug")
+def partnerships_with_a_role(user) -> QuerySet[Partnership]:
+    """The partnerships where the user holds a role: what the switcher offers. Districts seen
+    through a county role are opened from the county's overview instead."""
+    return Partnership.objects.filter(roles__user=user).distinct().order_by("name").only("id", "name", "slug")
 
 
 def switcher_choices(user) -> list[Partnership]:
-    """The partnerships offered by the switcher; admins choose among those where they hold a role,
-    since they can open any other from the list of partnerships."""
     if not user.is_authenticated:
         return []
-    if user.is_superuser:
-        return list(Partnership.objects.filter(roles__user=user).distinct().order_by("name").only("id", "name", "slug"))
-    return list(partnerships_for_switcher(user))
+    return list(partnerships_with_a_role(user))
 
 
 def current_partnership(request) -> Partnership | None:

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import SwitchPartnershipForm
 from .models import Partnership
-from .permissions import authorize, roles_by_partnership
+from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
 from .queries import members_of, partnership_overview
 
 
@@ -26,23 +26,18 @@ def partnership_list(request):
     return render(request, "organisations/partnership_list.html", {"partnerships": partnerships})
 
 
-def _partnership(request, slug: str, permission: str) -> Partnership:
-    partnership = get_object_or_404(Partnership, slug=slug)
-    authorize(request.user, permission, partnership)
-    return partnership
-
-
 @login_required
 def partnership_detail(request, slug: str):
-    partnership = partnership_overview(_partnership(request, slug, "organisations.view_partnership"))
+    partnership = partnership_overview(partnership_for(request.user, slug, "organisations.view_partnership"))
     my_roles = roles_by_partnership(request.user).get(partnership.pk, frozenset())
     return render(
         request,
         "organisations/partnership_detail.html",
         {
             "partnership": partnership,
-            "my_roles": sorted(r for r in my_roles if r != "county"),
-            "via_county": "county" in my_roles,
+            "my_roles": sorted(my_roles - PSEUDO_ROLES),
+            "via_county": COUNTY_VIEWER in my_roles,
+            "via_district": DISTRICT_VIEWER in my_roles,
             "can_view_members": request.user.has_perm("organisations.view_partnership_members", partnership),
         },
     )
@@ -50,7 +45,7 @@ def partnership_detail(request, slug: str):
 
 @login_required
 def partnership_members(request, slug: str):
-    partnership = _partnership(request, slug, "organisations.view_partnership_members")
+    partnership = partnership_for(request.user, slug, "organisations.view_partnership_members")
     memberships, roles = members_of(partnership)
     return render(
         request,

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_for_user_gives_own_partnerships_and_the_districts_under_a_county_role(cast):
-    assert set(Partnership.objects.for_user(cast.lead)) == {cast.lancaster}
+    assert set(Partnership.objects.for_user(cast.lead)) == {cast.lancaster, cast.lancashire}
     assert set(Partnership.objects.for_user(cast.analyst)) == {
         cast.lancashire,
         cast.lancaster,

@@ -45,8 +45,12 @@ def test_officer_of_another_partnership_gets_not_found(login, cast):
     assert login(cast.csr_officer).get(detail_url(cast.lancaster)).status_code == 404
 
 
-def test_district_officer_cannot_see_the_county_board_they_do_not_sit_on(login, cast):
-    assert login(cast.csr_officer).get(detail_url(cast.lancashire)).status_code == 404
+def test_district_officer_reads_the_county_board_above_their_csp(login, cast):
+    assert login(cast.csr_officer).get(detail_url(cast.lancashire)).status_code == 200
+
+
+def test_district_officer_may_not_open_the_county_boards_members(login, cast):
+    assert login(cast.csr_officer).get(members_url(cast.lancashire)).status_code == 403
 
 
 def test_county_analyst_sees_the_districts_under_the_county(login, cast):
@@ -124,6 +128,7 @@ def test_admin_without_a_role_lands_on_all_partnerships(login, cast):
 def test_partnership_list_shows_only_what_the_user_may_see(login, cast):
     body = login(cast.csr_officer).get(reverse("partnership_list")).content.decode()
     assert "Chorley and South Ribble CSP" in body
+    assert "Lancashire Community Safety Partnership Board" in body
     assert "Lancaster District CSP" not in body
 
 
