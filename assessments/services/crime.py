@@ -1,0 +1,298 @@
+"""Importing police.uk crime data, as a command or as a background job an analyst waits for."""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from csp_portal.organisations.models import Authority, Partnership
+
+from .. import police_uk
+from ..models import CrimeCount, CrimeImport
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+MAX_UNZIPPED_BYTES = 4 << 30
+
+
+def _month(text: str) -> date:
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+def street_files(paths: Sequence[Path | str]) -> list[Path]:
+    """The files to import: each file named, and the ``*-street.csv`` files inside each folder named
+    (a police.uk download unpacks into one folder per month, beside outcomes and stop-and-search files)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*-street.csv") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def _merge(results: list[police_uk.FileCounts]) -> dict[tuple[str, str, str, str], int]:
+    """All files' counts together, refusing two files that hold the same force's month."""
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    merged: Counter = Counter()
+    for result in results:
+        pairs = {(force, month) for force, month, _, _ in result.counts}
+        for pair in sorted(pairs):
+            if pair in seen and seen[pair] != result.name:
+                problems.append(
+                    police_uk.Problem(
+                        result.name,
+                        f"holds {pair[0]}'s {pair[1]}, which {seen[pair]} holds too: "
+                        "import one file per force and month.",
+                    )
+                )
+            seen.setdefault(pair, result.name)
+        merged.update(result.counts)
+    if problems:
+        raise police_uk.Refused(problems)
+    return merged
+
+
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format: backslashes doubled, tabs and line breaks as spaces."""
+    return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _copy_rows(rows: list[tuple]) -> None:
+    """Insert counts: PostgreSQL's COPY where available (one round trip), else bulk_create."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for force, month, area, authority_id, crime_type, count in rows:
+            authority = "\\N" if authority_id is None else str(authority_id)
+            fields = [_copy_text(force), month.isoformat(), area, authority, _copy_text(crime_type), str(count)]
+            buffer.write("\t".join(fields) + "\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {CrimeCount._meta.db_table} (force, month, area, authority_id, crime_type, count) FROM STDIN",
+                buffer,
+            )
+    else:
+        CrimeCount.objects.bulk_create(
+            CrimeCount(force=f, month=m, area=a, authority_id=i, crime_type=t, count=c) for f, m, a, i, t, c in rows
+        )
+
+
+def _file_summary(result: police_uk.FileCounts, stored_outside: int) -> dict:
+    return {
+        "name": result.name,
+        "rows": result.rows,
+        "months": result.months,
+        "forces": result.forces,
+        "force_area": result.home_force,
+        "asb_without_crime_id": result.asb_without_id,
+        "other_without_crime_id": result.other_without_id,
+        "no_location": result.no_location,
+        "outside_force_area": sum(result.outside_force.values()),
+        "outside_force_area_by_authority": dict(result.outside_force.most_common()),
+        "outside_the_database": stored_outside,
+        "repeated_crime_ids": result.repeated_ids,
+        "matched_by_name": len(result.matched_by_name),
+        "matched_by_name_examples": result.matched_by_name[:10],
+    }
+
+
+def import_police_uk(
+    files: Sequence[tuple[Path | str, str]],
+    *,
+    actor=None,
+    record: CrimeImport | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Import police.uk street-level files ``(path, name shown in messages)``: every file is read and
+    checked first, then the counts of every (force, month) they hold replace any stored before, in one
+    transaction. Raises ``police_uk.Refused`` with the first problems, storing nothing.
+
+    Returns the summary kept on the ``CrimeImport`` record (made here when none is given)."""
+    progress = progress or (lambda percent, stage: None)
+    authorities = dict(Authority.objects.values_list("ons_code", "id"))
+    lookup = police_uk.shipped_lookup().with_authorities(Authority.objects.values_list("ons_code", "name"))
+    results, problems = [], []
+    share = 80 / max(len(files), 1)
+    for number, (path, name) in enumerate(files):
+        progress(int(number * share), f"Reading {name} (file {number + 1} of {len(files)})")
+        try:
+            results.append(
+                police_uk.read_file(
+                    path,
+                    lookup,
+                    name=name,
+                    on_stage=lambda _stage, n=number, nm=name: progress(
+                        int((n + 0.7) * share), f"Checking {nm} (file {n + 1} of {len(files)})"
+                    ),
+                )
+            )
+        except police_uk.Refused as refused:
+            problems.extend(refused.problems)
+        except OSError as exc:
+            problems.append(police_uk.Problem(name, f"cannot be opened: {exc.strerror or exc}"))
+    if problems:
+        raise police_uk.Refused(problems[: police_uk.MAX_PROBLEMS])
+    if not results:
+        raise police_uk.Refused([police_uk.Problem("The import", "found no police.uk street-level files.")])
+    merged = _merge(results)
+
+    progress(85, "Storing the monthly counts")
+    rows: dict[tuple, int] = defaultdict(int)
+    outside_by_file: Counter = Counter()
+    for (force, month, district, crime_type), count in merged.items():
+        if district == police_uk.UNKNOWN_AREA:
+            area, authority_id = CrimeCount.Area.UNKNOWN, None
+        elif district in authorities:
+            area, authority_id = CrimeCount.Area.AUTHORITY, authorities[district]
+        else:
+            area, authority_id = CrimeCount.Area.OUTSIDE, None
+        rows[(force, _month(month), area, authority_id, crime_type)] += count
+    for result in results:
+        outside_by_file[result.name] = sum(
+            c for (_, _, d, _), c in result.counts.items() if d != police_uk.UNKNOWN_AREA and d not in authorities
+        )
+    pairs = sorted({(force, _month(month)) for force, month, _, _ in merged})
+    by_force: dict[str, list[date]] = defaultdict(list)
+    for force, month in pairs:
+        by_force[force].append(month)
+    stale = Q(pk__in=[])
+    for force, months in by_force.items():
+        stale |= Q(force=force, month__in=months)
+
+    summary = {
+        "files": [_file_summary(r, outside_by_file[r.name]) for r in results],
+        "rows": sum(r.rows for r in results),
+        "months": sorted({m for r in results for m in r.months}),
+        "forces": sorted({f for r in results for f in r.forces}),
+        "counts_stored": len(rows),
+    }
+    with transaction.atomic():
+        replaced_pairs = set(CrimeCount.objects.filter(stale).values_list("force", "month").distinct())
+        CrimeCount.objects.filter(stale).delete()
+        _copy_rows([(*key, count) for key, count in rows.items()])
+        summary["months_replaced"] = sorted(f"{force}, {month:%Y-%m}" for force, month in replaced_pairs)
+        record = record or CrimeImport(requested_by=actor, started=timezone.now())
+        record.file_names = "\n".join(name for _, name in files)
+        record.status = CrimeImport.Status.READY
+        record.progress = 100
+        record.stage = "Imported"
+        record.error = ""
+        record.summary = summary
+        record.finished = timezone.now()
+        record.save()
+    return summary
+
+
+def describe(summary: dict) -> list[str]:
+    """The summary as sentences for people: what was imported and how the files' quirks were handled."""
+    lines = [
+        f"{summary['rows']:,} rows from {len(summary['files'])} file{'s' if len(summary['files']) != 1 else ''}: "
+        f"{', '.join(summary['forces'])}, {', '.join(summary['months'])}."
+    ]
+    if summary.get("months_replaced"):
+        lines.append(f"Replaced the counts imported before for {'; '.join(summary['months_replaced'])}.")
+    for file in summary["files"]:
+        notes = [f"{file['rows']:,} rows"]
+        if file["asb_without_crime_id"]:
+            notes.append(f"{file['asb_without_crime_id']:,} anti-social behaviour rows with no Crime ID (normal)")
+        if file["other_without_crime_id"]:
+            notes.append(f"{file['other_without_crime_id']:,} other rows with no Crime ID")
+        if file["no_location"]:
+            notes.append(f"{file['no_location']:,} with no location, counted as 'unknown area'")
+        if file["outside_force_area"]:
+            places = ", ".join(
+                f"{name} ({rows})" for name, rows in list(file["outside_force_area_by_authority"].items())[:3]
+            )
+            notes.append(
+                f"{file['outside_force_area']:,} in authorities outside {file['force_area'] or 'the force area'} "
+                f"(e.g. {places}); {file['outside_the_database']:,} of them in authorities not set up here, "
+                "counted as 'outside the area'"
+            )
+        if file["repeated_crime_ids"]:
+            notes.append(f"{file['repeated_crime_ids']:,} repeated Crime IDs, each row counted as police.uk does")
+        if file["matched_by_name"]:
+            notes.append(
+                f"{file['matched_by_name']:,} LSOA codes not in the 2011 lookup (2021 codes) matched by name, "
+                f"e.g. {', '.join(file['matched_by_name_examples'][:3])}"
+            )
+        lines.append(f"{file['name']}: " + "; ".join(notes) + ".")
+    return lines
+
+
+# -- Uploads, run as a background job -----------------------------------------------------------------
+
+
+def request_import(*, actor, partnership: Partnership, upload) -> CrimeImport:
+    """Keep the uploaded file and queue its import; the browser follows the job's progress."""
+    from ..tasks import run_crime_import
+
+    with transaction.atomic():
+        job = CrimeImport(partnership=partnership, requested_by=actor, file_names=upload.name, stage="Waiting to start")
+        job.file.save(Path(upload.name).name, upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: run_crime_import.delay(job.pk))
+    return job
+
+
+def _unpack(job: CrimeImport, workdir: Path) -> list[tuple[Path, str]]:
+    path = Path(job.file.path)
+    if not zipfile.is_zipfile(path):
+        return [(path, Path(job.file_names or path.name).name)]
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if m.filename.endswith("-street.csv") and not m.is_dir()]
+        if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+            raise police_uk.Refused([police_uk.Problem(job.file_names, "unpacks to more than 4 GB.")])
+        found = []
+        for number, member in enumerate(members):
+            target = workdir / f"{number}.csv"
+            with archive.open(member) as source, target.open("wb") as out:
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+            found.append((target, Path(member.filename).name))
+    if not found:
+        raise police_uk.Refused([police_uk.Problem(job.file_names, "holds no police.uk '*-street.csv' files.")])
+    return found
+
+
+def run_import_job(job_id: int) -> CrimeImport | None:
+    """Run a queued upload: claimed with a conditional UPDATE so that two workers never both run it."""
+    claimed = CrimeImport.objects.filter(pk=job_id, status=CrimeImport.Status.QUEUED).update(
+        status=CrimeImport.Status.RUNNING, started=timezone.now(), stage="Starting", progress=1
+    )
+    if not claimed:
+        return None
+    job = CrimeImport.objects.get(pk=job_id)
+
+    def progress(percent: int, stage: str) -> None:
+        CrimeImport.objects.filter(pk=job_id).update(progress=max(1, min(percent, 99)), stage=stage[:200])
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="crime-import-") as workdir:
+            import_police_uk(_unpack(job, Path(workdir)), actor=job.requested_by, record=job, progress=progress)
+    except police_uk.Refused as refused:
+        _fail(job_id, "\n".join(str(p) for p in refused.problems))
+    except Exception:
+        log.exception("crime import %s failed", job_id)
+        _fail(job_id, "The import stopped unexpectedly. Nothing was stored. Please tell a site administrator.")
+    job.refresh_from_db()
+    return job
+
+
+def _fail(job_id: int, error: str) -> None:
+    CrimeImport.objects.filter(pk=job_id).update(
+        status=CrimeImport.Status.FAILED, error=error, stage="Refused", finished=timezone.now()
+    )
