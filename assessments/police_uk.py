@@ -44,6 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd  # noqa: F401 - pyarrow's to_numpy imports it; load it with the module, not mid-import
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -137,12 +138,12 @@ class Lookup:
 
 @lru_cache(maxsize=1)
 def shipped_lookup() -> Lookup:
-    lsoa_district: dict[str, str] = {}
-    district_name: dict[str, str] = {}
-    with LSOA_LOOKUP.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            lsoa_district[row["LSOA11CD"]] = row["LAD19CD"]
-            district_name[row["LAD19CD"]] = row["LAD19NM"]
+    lsoas = pcsv.read_csv(
+        LSOA_LOOKUP, convert_options=pcsv.ConvertOptions(include_columns=["LSOA11CD", "LAD19CD", "LAD19NM"])
+    )
+    districts = lsoas["LAD19CD"].to_pylist()
+    lsoa_district = dict(zip(lsoas["LSOA11CD"].to_pylist(), districts, strict=True))
+    district_name = dict(zip(districts, lsoas["LAD19NM"].to_pylist(), strict=True))
     district_force: dict[str, str] = {}
     with FORCE_LOOKUP.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -206,9 +207,10 @@ def _parse(path: Path, header: list[str], threads: bool, bad_rows: list) -> pa.T
         bad_rows.append(row)
         return "skip"
 
+    # A plain file stream: a memory-mapped file would count the whole file in resident memory.
     return pcsv.read_csv(
-        path,
-        read_options=pcsv.ReadOptions(use_threads=threads, block_size=8 << 20),
+        pa.OSFile(str(path)),
+        read_options=pcsv.ReadOptions(use_threads=threads, block_size=1 << 20),
         parse_options=pcsv.ParseOptions(invalid_row_handler=on_bad_row),
         convert_options=pcsv.ConvertOptions(
             include_columns=list(NEEDED),
@@ -286,8 +288,6 @@ def _id_lengths_and_repeats(ids: pa.ChunkedArray) -> tuple[np.ndarray, int]:
             return all_lengths, 0
         key = np.sort(np.concatenate(keys))
         return all_lengths, int(np.count_nonzero(key[1:] == key[:-1]))
-    import pandas as pd
-
     present = ids.filter(pc.not_equal(ids, "")).to_pandas()
     return all_lengths, int(pd.Series(present).duplicated().sum())
 
