@@ -6,3 +6,6 @@ class ActionplansConfig(AppConfig):
 
     name = "actionplans"
     verbose_name = "Action plans"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 - registers the rules

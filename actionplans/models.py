@@ -1,0 +1,323 @@
+"""Action plans and quarterly progress returns.
+
+A priority's **action plan** is a table of actions with the columns users know from their Word and
+Excel plans (Lancaster District CSP's, seed 001): Action, Activity, Resources Required, Timescale,
+Lead Agency and others responsible, Targets. Each quarter, every active action's lead writes a
+**progress return** (RAG status, progress, risks, and support needed from the board); the partnership
+officer accepts it or returns it with a comment, and closes the quarter when the board has met.
+
+Every model has a ``partnership`` (field or property), which the permission rules read, and the
+models people edit keep their change history with django-simple-history.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from csp_portal.organisations.models import Agency, Partnership
+
+from .quarters import Quarter
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class QuarterFields(models.Model):
+    """A financial-year quarter stored as two columns: ``year`` (2025 for 2025/26) and ``number``."""
+
+    year = models.PositiveSmallIntegerField("financial year", help_text="The year it starts in: 2025 for 2025/26.")
+    number = models.PositiveSmallIntegerField(
+        "quarter",
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="1 (April-June) to 4 (January-March).",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, self.number)
+
+    @quarter.setter
+    def quarter(self, value: Quarter) -> None:
+        self.year, self.number = value.year, value.number
+
+
+class FundingAllocation(models.Model):
+    """Money a partnership has to spend in one financial year from one source, e.g. the OPCC's
+    grant of 10,000 pounds a year to each CSP. Actions commit budget from it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_allocations")
+    year = models.PositiveSmallIntegerField("financial year", help_text="The year it starts in: 2025 for 2025/26.")
+    source = models.CharField(max_length=150, help_text="Where the money comes from, e.g. 'OPCC grant'.")
+    amount = models.DecimalField("amount (£)", validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    notes = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-year", "source"]
+        constraints = [
+            models.UniqueConstraint("partnership", "year", Lower("source"), name="one_allocation_per_source_and_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.financial_year}"
+
+    @property
+    def financial_year(self) -> str:
+        return Quarter(self.year, 1).financial_year
+
+
+class ActionQuerySet(models.QuerySet):
+    def active(self) -> ActionQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def in_partnership(self, partnership: Partnership) -> ActionQuerySet:
+        return self.filter(priority__plan__partnership=partnership)
+
+
+class Action(models.Model):
+    """One row of a priority's action plan: what will be done, by whom, with what, by when, and how
+    success is measured. ``version`` goes up by one on every save: an edit made from an older
+    version is refused rather than overwriting someone else's (optimistic locking)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+    priority = models.ForeignKey("priorities.Priority", on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(
+        "priorities.Outcome",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        help_text="The outcome of the priority the action works towards, if one.",
+    )
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField("action", max_length=500)
+    activity = models.TextField(blank=True, help_text="What will be done.")
+    resources = models.TextField("resources required", blank=True)
+    budget = models.DecimalField(
+        "budget (£)", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    funding = models.ForeignKey(
+        FundingAllocation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name="funding source",
+    )
+    start_date = models.DateField("start date", null=True, blank=True)
+    due_date = models.DateField("due date", null=True, blank=True)
+    timescale = models.CharField(
+        "timescale", max_length=200, blank=True, help_text="As the plan words it, e.g. 'To March 2012'."
+    )
+    lead_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="led_actions")
+    lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_actions",
+        verbose_name="lead person",
+        help_text="Writes the quarterly progress returns.",
+    )
+    others_responsible = models.ManyToManyField(
+        Agency, blank=True, related_name="supported_actions", verbose_name="others responsible"
+    )
+    other_partners = models.CharField(
+        "other partners",
+        max_length=500,
+        blank=True,
+        help_text="Groups and partners that are not listed agencies, e.g. 'DV Group; Students' Union'.",
+    )
+    targets = models.TextField(blank=True)
+    indicator = models.ForeignKey(
+        "assessments.Indicator", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    target_value = models.DecimalField("target value", null=True, blank=True, max_digits=14, decimal_places=3)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    archived_at = models.DateTimeField("archived", null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[others_responsible])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "order", "id"]
+        indexes = [models.Index(fields=["priority", "order"]), models.Index(fields=["lead_user", "archived_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="action_due_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="action_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:action_detail", args=[self.priority.plan.partnership.slug, self.pk])
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.priority.plan.partnership
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES and not self.is_archived
+
+    def expects_return(self, quarter: Quarter) -> bool:
+        """Whether the lead owes a progress return for ``quarter``: the action is open and its
+        timescale (when dates are given) overlaps the quarter."""
+        if not self.is_open:
+            return False
+        if self.start_date and self.start_date > quarter.end:
+            return False
+        return not (self.due_date and self.due_date < quarter.start)
+
+
+class ProgressReturn(QuarterFields):
+    """What an action's lead reports for one quarter: a RAG status, progress, percentage complete,
+    risks and issues, and the support needed from the board (an escalation for its next meeting).
+
+    Draft until the lead submits it; the partnership officer then accepts it or returns it with a
+    comment, and the lead may edit and submit a returned one again."""
+
+    class Rag(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+        COMPLETE = "complete", "Complete"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned for changes"
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="returns")
+    rag = models.CharField("RAG status", max_length=20, choices=Rag.choices, blank=True)
+    narrative = models.TextField("progress", blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        "percentage complete", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    risks = models.TextField("risks and issues", blank=True)
+    support_needed = models.TextField(
+        "support needed from the board", blank=True, help_text="Anything the board should unblock: an escalation."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    officer_comment = models.TextField("officer's comment", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "year", "number"]
+        verbose_name = "progress return"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "year", "number"], name="one_return_per_action_and_quarter"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="return_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100), name="percent_0_to_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "number", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.quarter.label}"
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.action.partnership
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_escalation(self) -> bool:
+        return bool(self.support_needed.strip())
+
+
+class QuarterClosure(QuarterFields):
+    """The officer closed the quarter (usually after the board meeting): its returns are read-only."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="closed_quarters")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["partnership", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year", "number"], name="close_a_quarter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.quarter.label} closed"
+
+
+class ReminderSent(QuarterFields):
+    """An e-mail sent to a lead about a quarter's returns. The scheduled reminders ('before' and
+    'after' the deadline) are claimed by inserting this row first, so each goes once however many
+    runs overlap; a 'chase' from the officer's button may be sent any number of times."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "Reminder before the deadline"
+        AFTER = "after", "Reminder after the deadline"
+        CHASE = "chase", "Chased by the partnership officer"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reminders_sent")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="return_reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actions = models.PositiveSmallIntegerField("returns outstanding", default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "lead", "year", "number", "kind"],
+                condition=~Q(kind="chase"),
+                name="scheduled_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.lead}, {self.quarter.label}"
