@@ -1,0 +1,80 @@
+"""Writing strategic assessments, their threat rankings and findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from csp_portal.organisations.models import Partnership
+
+from .. import scoring
+from ..models import CommunityIssue, Consultation, DataRow, DataTable, StrategicAssessment, Threat
+
+
+def _save(instance: models.Model, actor) -> models.Model:
+    instance._history_user = actor  # django-simple-history records who made the change
+    instance.save()
+    return instance
+
+
+def save_assessment(*, actor, partnership: Partnership, assessment: StrategicAssessment) -> StrategicAssessment:
+    """Create or update a strategic assessment of ``partnership`` (its form has validated the fields)."""
+    with transaction.atomic():
+        assessment.partnership = partnership
+        return _save(assessment, actor)
+
+
+def rerank(assessment: StrategicAssessment) -> None:
+    """Recompute every threat's rank in the assessment (see ``assessments.scoring``)."""
+    threats = list(Threat.objects.filter(assessment=assessment).select_for_update())
+    ranks = scoring.rank([scoring.Scored(t.pk, t.name, t.risk_score, t.harm, t.ori, t.manual_rank) for t in threats])
+    changed = [t for t in threats if t.rank != ranks[t.pk]]
+    for threat in changed:
+        threat.rank = ranks[threat.pk]
+    Threat.objects.bulk_update(changed, ["rank"])
+
+
+def save_threat(*, actor, threat: Threat) -> Threat:
+    """Score a threat from its components, save it and re-rank its assessment."""
+    with transaction.atomic():
+        if not threat.manual_rank:
+            threat.manual_rank, threat.override_reason = None, ""
+        threat.compute_scores()
+        _save(threat, actor)
+        rerank(threat.assessment)
+        threat.refresh_from_db(fields=["rank"])
+        return threat
+
+
+def delete_threat(*, actor, threat: Threat) -> None:
+    with transaction.atomic():
+        assessment = threat.assessment
+        threat._history_user = actor
+        threat.delete()
+        rerank(assessment)
+
+
+def save_part(*, actor, part: models.Model, lines: list | None = None) -> models.Model:
+    """Save a recommendation, source, review, finding, factor, consultation or data table. For a
+    consultation ``lines`` are its issues in rank order; for a data table, its (label, value) rows."""
+    with transaction.atomic():
+        _save(part, actor)
+        if isinstance(part, Consultation) and lines is not None:
+            part.issues.all().delete()
+            CommunityIssue.objects.bulk_create(
+                CommunityIssue(consultation=part, rank=rank, issue=issue) for rank, issue in enumerate(lines, start=1)
+            )
+        if isinstance(part, DataTable) and lines is not None:
+            part.rows.all().delete()
+            DataRow.objects.bulk_create(
+                DataRow(table=part, position=position, label=label, value=Decimal(value))
+                for position, (label, value) in enumerate(lines, start=1)
+            )
+        return part
+
+
+def delete_part(*, actor, part: models.Model) -> None:
+    with transaction.atomic():
+        part._history_user = actor
+        part.delete()

@@ -1,0 +1,88 @@
+"""Crime-severity weights: how much harm a crime of each type does, for share-of-harm analysis."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from csp_portal.organisations.models import Partnership
+
+from ..models import HarmWeight
+
+# Column names accepted in an uploaded weights file (compared ignoring case, spaces and underscores).
+CRIME_TYPE_COLUMNS = {"crimetype", "policeukcrimetype", "category"}
+WEIGHT_COLUMNS = {"weight", "severityweight", "crimeseverityweight", "cssweight"}
+SOURCE_COLUMNS = {"source"}
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def set_weight(*, actor, partnership: Partnership, crime_type: str, weight: Decimal, source: str) -> HarmWeight:
+    with transaction.atomic():
+        found = HarmWeight.objects.filter(partnership=partnership, crime_type=crime_type).first()
+        found = found or HarmWeight(partnership=partnership, crime_type=crime_type)
+        found.weight, found.source = weight, source
+        found._history_user = actor
+        found.save()
+        return found
+
+
+def reset_weights(*, actor, partnership: Partnership) -> int:
+    """Back to weight 1 for every type (plain volume)."""
+    with transaction.atomic():
+        weights = list(HarmWeight.objects.filter(partnership=partnership))
+        for weight in weights:
+            weight._history_user = actor
+            weight.delete()
+        return len(weights)
+
+
+def parse_weights(content: bytes, default_source: str) -> list[tuple[str, Decimal, str]]:
+    """Rows of an uploaded weights CSV, or ValidationError naming the line and column at fault."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [_key(h) for h in next(reader, [])]
+    try:
+        type_at = next(i for i, h in enumerate(header) if h in CRIME_TYPE_COLUMNS)
+        weight_at = next(i for i, h in enumerate(header) if h in WEIGHT_COLUMNS)
+    except StopIteration:
+        raise ValidationError("Line 1 must name the columns crime_type and weight (and optionally source).") from None
+    source_at = next((i for i, h in enumerate(header) if h in SOURCE_COLUMNS), None)
+    rows, seen = [], set()
+    for line, fields in enumerate(reader, start=2):
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) <= max(type_at, weight_at):
+            raise ValidationError(f"Line {line} has {len(fields)} columns; it needs a crime type and a weight.")
+        crime_type = fields[type_at].strip()
+        try:
+            weight = Decimal(fields[weight_at].strip().replace(",", ""))
+        except InvalidOperation:
+            weight = Decimal(-1)
+        if not weight.is_finite() or weight < 0 or weight >= 10**7:
+            raise ValidationError(f"Line {line}, column {weight_at + 1}: '{fields[weight_at]}' is not a weight.")
+        if not crime_type or crime_type.lower() in seen:
+            raise ValidationError(f"Line {line}, column {type_at + 1}: the crime type is empty or repeated.")
+        seen.add(crime_type.lower())
+        source = fields[source_at].strip() if source_at is not None and source_at < len(fields) else ""
+        rows.append((crime_type[:60], round(weight, 3), (source or default_source)[:300]))
+    if not rows:
+        raise ValidationError("The file has no weights.")
+    return rows
+
+
+def upload_weights(*, actor, partnership: Partnership, rows: list[tuple[str, Decimal, str]]) -> int:
+    """Set the weights of the types in ``rows``; types not in the file keep theirs."""
+    with transaction.atomic():
+        for crime_type, weight, source in rows:
+            set_weight(actor=actor, partnership=partnership, crime_type=crime_type, weight=weight, source=source)
+    return len(rows)
