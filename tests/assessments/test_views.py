@@ -1,8 +1,6 @@
 """Evidence pages: the happy path, the wrong role (403), another partnership (404), bad input, and query
 counts that stay flat when the data grows tenfold."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -361,9 +359,11 @@ def test_analyst_uploads_a_file_and_follows_the_job(
     client = login(cast.analyst)
     from unittest import mock
 
-    with mock.patch("assessments.tasks.run_crime_import.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url("crime_upload", cast.lancashire), {"file": upload})
+    with (
+        mock.patch("assessments.tasks.run_crime_import.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url("crime_upload", cast.lancashire), {"file": upload})
     job = CrimeImport.objects.get()
     delay.assert_called_once_with(job.pk)
     assert response["Location"] == url("import_detail", cast.lancashire, job.pk)
