@@ -141,6 +141,13 @@ class Action(models.Model):
     others_responsible = models.ManyToManyField(
         Agency, blank=True, related_name="supported_actions", verbose_name="others responsible"
     )
+    others_names = models.CharField(
+        "others responsible",
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text="The names of others_responsible, kept with each version so that the history shows them.",
+    )
     other_partners = models.CharField(
         "other partners",
         max_length=500,
@@ -156,7 +163,7 @@ class Action(models.Model):
     archived_at = models.DateTimeField("archived", null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(m2m_fields=[others_responsible])
+    history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("partnerships/<slug:slug>/plans/", include("priorities.urls")),
     path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),
+    path("partnerships/<slug:slug>/actions/", include("actionplans.urls")),
+    path("my-actions/", include("actionplans.my_urls")),
     path("", include("csp_portal.organisations.urls")),
 ]
 

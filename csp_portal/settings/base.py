@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "rules",
     "simple_history",
+    "django_htmx",
     "assessments",
     "priorities",
     "actionplans",
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,7 +190,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "csp_portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "remind-leads-of-progress-returns": {
+        "task": "actionplans.tasks.send_return_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+
+# Action plans: progress returns are due RETURN_DEADLINE_DAYS after a quarter ends (15 January for
+# October-December); leads who owe one are e-mailed REMINDER_DAYS_BEFORE that deadline and again
+# REMINDER_DAYS_AFTER it, once each. SITE_URL is where the e-mails' links point.
+SITE_URL = env.string("SITE_URL", "http://localhost:8000")
+ACTIONPLANS_RETURN_DEADLINE_DAYS = env.integer("ACTIONPLANS_RETURN_DEADLINE_DAYS", default=15, minimum=0)
+ACTIONPLANS_REMINDER_DAYS_BEFORE = env.integer("ACTIONPLANS_REMINDER_DAYS_BEFORE", default=5, minimum=1)
+ACTIONPLANS_REMINDER_DAYS_AFTER = env.integer("ACTIONPLANS_REMINDER_DAYS_AFTER", default=3, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@
 //   dist/app.css                 static/src/app.scss compiled (compressed), GOV.UK Frontend inside
 //   dist/govuk-frontend.min.js   GOV.UK Frontend's JavaScript (an ES module) and its source map
 //   dist/init.mjs                starts GOV.UK Frontend's components
+//   dist/htmx.min.js             htmx (BSD Zero Clause), for editing action plans in place
+//   dist/actionplans.mjs         keyboard focus after the action plan's htmx swaps
 //   dist/assets/fonts/           Noto Sans (SIL Open Font License 1.1) and its licence
 //   dist/assets/images/          our favicon
 //   dist/admin/                  accessibility repairs to the Django admin (admin.css, admin.js)
@@ -65,7 +67,9 @@ async function main() {
     [join(govuk, 'govuk-frontend.min.js'), 'govuk-frontend.min.js'],
     // The script names its source map; Django's manifest storage fails collectstatic without it.
     [join(govuk, 'govuk-frontend.min.js.map'), 'govuk-frontend.min.js.map'],
-    [join(src, 'init.mjs'), 'init.mjs']
+    [join(src, 'init.mjs'), 'init.mjs'],
+    [join(packageDir('htmx.org'), 'dist', 'htmx.min.js'), 'htmx.min.js'],
+    [join(src, 'actionplans.mjs'), 'actionplans.mjs']
   ])
   await copyInto(join(dist, 'assets', 'fonts'), [
     ...fontFiles.map((name) => [join(notoSans, 'files', name), name]),

@@ -1,0 +1,352 @@
+"""Forms for actions, funding, progress returns and imports. They parse and validate what people
+type; the services in ``services.py`` do the writing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from assessments.models import Indicator
+from csp_portal.organisations.models import Agency, Partnership, User
+from priorities.models import Priority
+
+from .models import Action, FundingAllocation, ProgressReturn
+from .quarters import Quarter
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class ErrorLink:
+    anchor: str
+    message: str
+
+
+def _anchor(bound_field) -> str:
+    """Where an error summary link should take the keyboard: the first input of a group."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return f"{bound_field.auto_id}_1"  # crispy-forms-gds numbers the choices from 1
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def error_links(form) -> list[ErrorLink]:
+    """Every error of the form, each linked to its field, for the GOV.UK error summary."""
+    if form is None or not form.is_bound:
+        return []
+    fields = [form[name] for name in form.fields if not form.fields[name].widget.is_hidden]
+    first = _anchor(fields[0]) if fields else "main-content"
+    links = [ErrorLink(first, error) for error in form.non_field_errors()]
+    for name in form.fields:
+        if form.fields[name].widget.is_hidden:
+            links += [ErrorLink(first, error) for error in form[name].errors]
+    for bound in fields:
+        links += [ErrorLink(_anchor(bound), error) for error in bound.errors]
+    return links
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the templates write the <form>, with its htmx attributes
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class ActionDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) that may be left empty."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, required=False, help_text="For example, 31 3 2026", **kwargs)
+        self.error_messages["incomplete"] = f"Enter the day, month and year of the {label.lower()}"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day or month or year):
+            return None
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"])
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError(f"The {self.label.lower()} must be a real date") from None
+        if not 2000 <= value.year <= 2100:
+            raise ValidationError(f"The year of the {self.label.lower()} must be between 2000 and 2100")
+        return value
+
+
+class ActionForm(forms.ModelForm):
+    """An action's columns as the action plan names them. ``version`` is the version the form was
+    loaded at; the service refuses the save if the action has moved on since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    start_date = ActionDateField(label="Start date")
+    due_date = ActionDateField(label="Due date")
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "outcome",
+            "activity",
+            "resources",
+            "budget",
+            "funding",
+            "timescale",
+            "start_date",
+            "due_date",
+            "lead_agency",
+            "lead_user",
+            "others_responsible",
+            "other_partners",
+            "targets",
+            "indicator",
+            "target_value",
+            "status",
+        ]
+        labels = {
+            "title": "Action",
+            "activity": "Activity",
+            "resources": "Resources required",
+            "budget": "Budget in pounds (optional)",
+            "funding": "Funding source (optional)",
+            "timescale": "Timescale",
+            "lead_agency": "Lead agency",
+            "lead_user": "Lead person",
+            "others_responsible": "Others responsible",
+            "other_partners": "Other partners (optional)",
+            "targets": "Targets",
+            "indicator": "Indicator (optional)",
+            "target_value": "Target value (optional)",
+            "outcome": "Outcome it works towards (optional)",
+        }
+        help_texts = {
+            "activity": "What will be done.",
+            "budget": "For example, 1000 or 2500.50.",
+            "timescale": "As the plan words it, for example 'To March 2012'.",
+            "lead_user": "Writes the quarterly progress returns.",
+            "others_responsible": "",
+            "other_partners": (
+                "Groups that are not listed agencies, separated by semicolons, for example 'DV Group; Students' Union'."
+            ),
+            "target_value": "The indicator's value the action aims for.",
+        }
+        widgets = {
+            "activity": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+            "targets": forms.Textarea(attrs={"rows": 2}),
+            "others_responsible": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "title": {"required": "Enter the action", "max_length": "The action must be 500 characters or fewer"},
+            "budget": {"invalid": "The budget must be a number of pounds, like 1000 or 2500.50"},
+            "target_value": {"invalid": "The target value must be a number"},
+        }
+
+    def __init__(self, *args, priority: Priority, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = priority.plan.partnership
+        self.priority = priority
+        fields = self.fields
+        fields["outcome"].queryset = priority.outcomes.order_by("order", "id")
+        fields["outcome"].empty_label = "None"
+        fields["outcome"].label_from_instance = lambda outcome: outcome.heading
+        fields["lead_agency"].queryset = Agency.objects.order_by("name")
+        fields["lead_agency"].empty_label = "Not decided"
+        members = Agency.objects.filter(memberships__partnership=partnership)
+        chosen = self.instance.others_responsible.all() if self.instance.pk else Agency.objects.none()
+        fields["others_responsible"].queryset = (members | chosen).distinct().order_by("name")
+        fields["lead_user"].queryset = (
+            User.objects.filter(roles__partnership=partnership, is_active=True).distinct().order_by("full_name")
+        )
+        fields["lead_user"].empty_label = "Not decided"
+        fields["lead_user"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+        fields["funding"].queryset = FundingAllocation.objects.filter(partnership=partnership).order_by(
+            "-year", "source"
+        )
+        fields["funding"].empty_label = "None"
+        fields["indicator"].queryset = Indicator.objects.filter(partnership=partnership).order_by("name")
+        fields["indicator"].empty_label = "None"
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+        elif not self.instance.pk:
+            self.initial.setdefault("version", 1)
+        self.helper = _helper(
+            Field.text("title"),
+            *([Field.select("outcome")] if fields["outcome"].queryset.exists() else []),
+            Field.textarea("activity", rows=3),
+            Field.textarea("resources", rows=2),
+            Field.text("budget", field_width=10),
+            Field.select("funding"),
+            Field.text("timescale", field_width=20),
+            Field("start_date"),
+            Field("due_date"),
+            Field.select("lead_agency"),
+            Field.select("lead_user"),
+            Field.checkboxes("others_responsible", legend_size=Size.SMALL, small=True),
+            Field.text("other_partners"),
+            Field.textarea("targets", rows=2),
+            Field.select("indicator"),
+            Field.text("target_value", field_width=10),
+            Field.select("status"),
+            "version",
+        )
+        if not fields["outcome"].queryset.exists():
+            fields["outcome"].widget = forms.HiddenInput()
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name != "others_responsible"}
+
+
+class MoveForm(forms.Form):
+    priority = forms.ModelChoiceField(
+        label="Move to priority",
+        queryset=Priority.objects.none(),
+        error_messages={"required": "Choose the priority to move the action to"},
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = (
+            Priority.objects.filter(plan__partnership=action.partnership)
+            .exclude(pk=action.priority_id)
+            .select_related("plan")
+            .order_by("-plan__period_start", "order", "id")
+        )
+        self.fields["priority"].label_from_instance = lambda p: f"{p.title} ({p.plan.title})"
+        self.helper = _helper(Field.select("priority"))
+
+
+class FundingForm(forms.ModelForm):
+    year = forms.TypedChoiceField(label="Financial year", coerce=int)
+
+    class Meta:
+        model = FundingAllocation
+        fields = ["year", "source", "amount", "notes"]
+        labels = {"source": "Source", "amount": "Amount in pounds", "notes": "Notes (optional)"}
+        help_texts = {"source": "For example, OPCC grant.", "amount": "For example, 10000."}
+        error_messages = {
+            "source": {"required": "Enter where the money comes from"},
+            "amount": {"required": "Enter the amount", "invalid": "The amount must be a number of pounds, like 10000"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = Quarter.current().year
+        years = range(this_year - 15, this_year + 3)
+        self.fields["year"].choices = [(y, Quarter(y, 1).financial_year) for y in reversed(years)]
+        self.fields["year"].initial = this_year
+        self.helper = _helper(
+            Field.select("year"), Field.text("source"), Field.text("amount", field_width=10), Field.text("notes")
+        )
+
+
+class ReturnForm(forms.ModelForm):
+    """The lead's progress return for one quarter."""
+
+    class Meta:
+        model = ProgressReturn
+        fields = ["rag", "narrative", "percent_complete", "risks", "support_needed"]
+        labels = {
+            "rag": "RAG status",
+            "narrative": "Progress this quarter",
+            "percent_complete": "Percentage complete (optional)",
+            "risks": "Risks and issues",
+            "support_needed": "Support needed from the board",
+        }
+        help_texts = {
+            "rag": "Green: on track. Amber: at risk, in hand. Red: off track, needs action.",
+            "percent_complete": "A whole number from 0 to 100.",
+            "risks": "Needed for a red or amber status.",
+            "support_needed": "Anything the board should unblock. It goes on the list of escalations for the board.",
+        }
+        widgets = {
+            "rag": forms.RadioSelect,
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+            "support_needed": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "percent_complete": {
+                "invalid": "The percentage complete must be a whole number from 0 to 100",
+                "max_value": "The percentage complete must be 100 or less",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].required = False
+        self.fields["rag"].choices = list(ProgressReturn.Rag.choices)
+        self.fields["percent_complete"].widget.attrs.update({"inputmode": "numeric", "min": 0, "max": 100})
+        self.helper = _helper(
+            Field.radios("rag", legend_size=Size.SMALL, inline=False),
+            Field.textarea("narrative", rows=5),
+            Field.text("percent_complete", field_width=3),
+            Field.textarea("risks", rows=3),
+            Field.textarea("support_needed", rows=3),
+        )
+
+    def clean_percent_complete(self):
+        value = self.cleaned_data.get("percent_complete")
+        if value is not None and not 0 <= value <= 100:
+            raise ValidationError("The percentage complete must be a whole number from 0 to 100")
+        return value
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the lead",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you return it: say what to change.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("comment", rows=3))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV file or an Excel workbook (.xlsx) with the columns Action, Activity, Resources Required, "
+        "Timescale, Lead Agency and others responsible, Targets.",
+        error_messages={"required": "Choose a CSV or Excel file to upload"},
+    )
+    priority = forms.ModelChoiceField(
+        label="Priority (optional)",
+        queryset=Priority.objects.none(),
+        required=False,
+        empty_label="As named in the file's Priority column",
+        help_text="The priority the actions belong to, when the file has no Priority column.",
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = (
+            Priority.objects.filter(plan__partnership=partnership)
+            .select_related("plan")
+            .order_by("-plan__period_start", "order")
+        )
+        self.fields["priority"].label_from_instance = lambda p: f"{p.title} ({p.plan.title})"
+        self.helper = _helper(Field("file"), Field.select("priority"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be a CSV file or an Excel workbook (.xlsx)")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError("The file must be smaller than 5 MB")
+        return upload

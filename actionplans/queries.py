@@ -1,0 +1,320 @@
+"""Reads about action plans and progress returns that are more than a queryset. Each page's read
+runs a fixed number of queries, however many actions and returns there are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from csp_portal import history
+from csp_portal.organisations.models import Partnership, User
+from csp_portal.organisations.permissions import PSEUDO_ROLES, roles_by_partnership
+from priorities.models import Plan, Priority
+
+from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
+from .quarters import Quarter
+
+DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
+QUARTERS_SHOWN = 4  # the RAG history on the action plan page
+
+
+def deadline(quarter: Quarter) -> date:
+    return quarter.deadline()
+
+
+def reporting_quarter(today: date | None = None) -> Quarter:
+    """The quarter whose returns are due next: the quarter just ended until its deadline passes,
+    then the quarter under way."""
+    today = today or timezone.localdate()
+    current = Quarter.of(today)
+    previous = current.previous()
+    return previous if today <= deadline(previous) else current
+
+
+def closed_quarters(partnership: Partnership) -> set[Quarter]:
+    return {
+        Quarter(y, n) for y, n in QuarterClosure.objects.filter(partnership=partnership).values_list("year", "number")
+    }
+
+
+# -- Funding -----------------------------------------------------------------------------------------
+
+
+def _committing(queryset: QuerySet) -> QuerySet:
+    """Actions whose budget counts against their allocation: not archived, not cancelled."""
+    return queryset.filter(archived_at__isnull=True).exclude(status=Action.Status.CANCELLED).exclude(budget=None)
+
+
+def committed_from(allocation: FundingAllocation, exclude_pk: int | None = None) -> Decimal:
+    actions = _committing(Action.objects.filter(funding=allocation))
+    if exclude_pk is not None:
+        actions = actions.exclude(pk=exclude_pk)
+    return actions.aggregate(total=Sum("budget"))["total"] or Decimal("0")
+
+
+def allocations_of(partnership: Partnership) -> list[FundingAllocation]:
+    """The partnership's allocations, newest year first, each with ``committed`` and ``remaining``."""
+    committed = (
+        _committing(Action.objects.filter(funding=OuterRef("pk")))
+        .order_by()
+        .values("funding")
+        .annotate(total=Sum("budget"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    allocations = list(
+        FundingAllocation.objects.filter(partnership=partnership)
+        .annotate(committed=Coalesce(Subquery(committed, output_field=money), Value(Decimal("0")), output_field=money))
+        .annotate(action_count=Count("actions", filter=Q(actions__archived_at__isnull=True)))
+        .order_by("-year", "source")
+    )
+    for allocation in allocations:
+        allocation.remaining = allocation.amount - allocation.committed
+    return allocations
+
+
+# -- The action plan of a priority -------------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    """An action as its plan's table shows it, with its returns for the quarters shown."""
+
+    action: Action
+    returns: list[tuple[Quarter, ProgressReturn | None]]
+    latest: ProgressReturn | None
+
+
+def _action_queryset() -> QuerySet[Action]:
+    return Action.objects.select_related(
+        "outcome", "lead_agency", "lead_user", "funding", "indicator", "priority__plan__partnership"
+    ).prefetch_related("others_responsible")
+
+
+def plans_with_priorities(partnership: Partnership) -> list[Plan]:
+    """The partnership's plans, each with its priorities and their count of active actions."""
+    priorities = Priority.objects.annotate(
+        action_count=Count("actions", filter=Q(actions__archived_at__isnull=True))
+    ).order_by("order", "id")
+    return list(
+        Plan.objects.filter(partnership=partnership)
+        .prefetch_related(Prefetch("priorities", queryset=priorities))
+        .order_by("-period_start", "title")
+    )
+
+
+def action_plan(priority: Priority, quarters: list[Quarter], archived: bool = False) -> list[ActionRow]:
+    """The priority's actions in order, with their returns for ``quarters`` (oldest first): three
+    queries whatever the number of actions and returns."""
+    actions = _action_queryset().filter(priority=priority, archived_at__isnull=not archived)
+    returns = ProgressReturn.objects.filter(_quarters_q(quarters))
+    actions = actions.prefetch_related(
+        Prefetch("returns", queryset=returns.order_by("year", "number"), to_attr="shown_returns")
+    )
+    rows = []
+    for action in actions.order_by("order", "id"):
+        action.priority = priority  # the page's priority, with its plan and partnership already loaded
+        by_quarter = {r.quarter: r for r in action.shown_returns}
+        shown = [(quarter, by_quarter.get(quarter)) for quarter in quarters]
+        latest = next((r for _, r in reversed(shown) if r is not None), None)
+        rows.append(ActionRow(action, shown, latest))
+    return rows
+
+
+def action_plan_row(action: Action, quarters: list[Quarter]) -> ActionRow:
+    """One row of the table, after an edit."""
+    returns = {r.quarter: r for r in action.returns.filter(_quarters_q(quarters))} if quarters else {}
+    shown = [(quarter, returns.get(quarter)) for quarter in quarters]
+    return ActionRow(action, shown, next((r for _, r in reversed(shown) if r is not None), None))
+
+
+def _quarters_q(quarters: list[Quarter]) -> Q:
+    wanted = Q(pk__in=[])
+    for quarter in quarters:
+        wanted |= Q(year=quarter.year, number=quarter.number)
+    return wanted
+
+
+def action_with_context(partnership: Partnership, action_id: int) -> Action | None:
+    return _action_queryset().filter(pk=action_id, priority__plan__partnership=partnership).first()
+
+
+def priority_in(partnership: Partnership, priority_id: int) -> Priority | None:
+    return (
+        Priority.objects.select_related("plan__partnership", "lead_agency", "lead_user")
+        .filter(pk=priority_id, plan__partnership=partnership)
+        .first()
+    )
+
+
+def priorities_of(partnership: Partnership) -> QuerySet[Priority]:
+    return (
+        Priority.objects.filter(plan__partnership=partnership)
+        .select_related("plan")
+        .order_by("-plan__period_start", "plan__title", "order", "id")
+    )
+
+
+def returns_of(action: Action) -> list[ProgressReturn]:
+    return list(action.returns.select_related("submitted_by", "reviewed_by").order_by("-year", "-number"))
+
+
+# -- Returns for a quarter ---------------------------------------------------------------------------
+
+
+@dataclass
+class StatusRow:
+    action: Action
+    progress: ProgressReturn | None
+    expected: bool
+
+    @property
+    def outstanding(self) -> bool:
+        return self.expected and (self.progress is None or self.progress.status not in DONE)
+
+
+def _with_return(actions: QuerySet[Action], quarter: Quarter) -> QuerySet[Action]:
+    returns = ProgressReturn.objects.filter(year=quarter.year, number=quarter.number).select_related(
+        "submitted_by", "reviewed_by"
+    )
+    return actions.prefetch_related(Prefetch("returns", queryset=returns, to_attr="quarter_returns"))
+
+
+def quarter_rows(partnership: Partnership, quarter: Quarter) -> list[StatusRow]:
+    """Every action that owes or has a return for the quarter, in plan order."""
+    actions = _with_return(_action_queryset().filter(priority__plan__partnership=partnership), quarter).order_by(
+        "priority__plan__period_start", "priority__order", "priority_id", "order", "id"
+    )
+    rows = []
+    for action in actions:
+        progress = action.quarter_returns[0] if action.quarter_returns else None
+        expected = action.expects_return(quarter) and action.created.date() <= quarter.end
+        if expected or progress is not None:
+            rows.append(StatusRow(action, progress, expected))
+    return rows
+
+
+def outstanding_by_lead(partnership: Partnership, quarter: Quarter) -> dict[User, list[Action]]:
+    """The leads who still owe a return for the quarter, each with the actions concerned."""
+    owed: dict[User, list[Action]] = defaultdict(list)
+    for row in quarter_rows(partnership, quarter):
+        if row.outstanding and row.action.lead_user_id:
+            owed[row.action.lead_user].append(row.action)
+    return dict(owed)
+
+
+def last_chased(partnership: Partnership, quarter: Quarter) -> ReminderSent | None:
+    return (
+        ReminderSent.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number)
+        .select_related("sent_by")
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+def escalations(partnership: Partnership, quarter: Quarter) -> list[ProgressReturn]:
+    """Returns for the quarter that ask the board for support, submitted or accepted, by priority."""
+    return list(
+        ProgressReturn.objects.filter(
+            action__priority__plan__partnership=partnership, year=quarter.year, number=quarter.number, status__in=DONE
+        )
+        .exclude(support_needed="")
+        .select_related("action__priority", "action__lead_user", "action__lead_agency", "submitted_by")
+        .order_by("action__priority__order", "action__priority_id", "action__order", "action_id")
+    )
+
+
+# -- My actions --------------------------------------------------------------------------------------
+
+
+@dataclass
+class MyAction:
+    action: Action
+    due: ProgressReturn | None  # this reporting quarter's return, if started
+    due_expected: bool
+    overdue: list[Quarter] = field(default_factory=list)
+    may_write: bool = True
+
+    @property
+    def due_outstanding(self) -> bool:
+        return self.due_expected and (self.due is None or self.due.status not in DONE)
+
+
+OVERDUE_LOOKBACK = 4
+
+
+def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[MyAction]:
+    """Everything the user leads, in every partnership where they hold a role, with the return due
+    for ``quarter`` and any earlier quarters (up to a year back) whose deadline passed without one."""
+    today = today or timezone.localdate()
+    partnership_ids = [pk for pk, roles in roles_by_partnership(user).items() if roles - PSEUDO_ROLES]
+    earlier = [quarter - n for n in range(OVERDUE_LOOKBACK, 0, -1)]
+    wanted = Q(year=quarter.year, number=quarter.number)
+    for q in earlier:
+        wanted |= Q(year=q.year, number=q.number)
+    actions = (
+        _action_queryset()
+        .filter(lead_user=user, archived_at__isnull=True, priority__plan__partnership_id__in=partnership_ids)
+        .prefetch_related(Prefetch("returns", queryset=ProgressReturn.objects.filter(wanted), to_attr="recent_returns"))
+        .order_by("priority__plan__partnership__name", "priority__order", "priority_id", "order", "id")
+    )
+    actions = list(actions)
+    closed: dict[int, set[Quarter]] = defaultdict(set)
+    for pk, year, number in QuarterClosure.objects.filter(partnership_id__in=partnership_ids).values_list(
+        "partnership_id", "year", "number"
+    ):
+        closed[pk].add(Quarter(year, number))
+    rows = []
+    for action in actions:
+        by_quarter = {r.quarter: r for r in action.recent_returns}
+        partnership_id = action.priority.plan.partnership_id
+        created = Quarter.of(timezone.localtime(action.created).date())
+        overdue = [
+            q
+            for q in earlier
+            if q >= created
+            and q not in closed[partnership_id]
+            and deadline(q) < today
+            and action.expects_return(q)
+            and (q not in by_quarter or by_quarter[q].status not in DONE)
+        ]
+        due_expected = action.expects_return(quarter) and quarter >= created and quarter not in closed[partnership_id]
+        rows.append(MyAction(action, by_quarter.get(quarter), due_expected, overdue))
+    return rows
+
+
+def leads_anything(user: User) -> bool:
+    return Action.objects.filter(lead_user=user, archived_at__isnull=True).exists()
+
+
+# -- History -----------------------------------------------------------------------------------------
+
+
+def action_changes(action: Action) -> list[history.Change]:
+    """Every version of the action, with its other agencies, and of its progress returns, newest first."""
+    records = Action.history.filter(id=action.pk)
+    entries = history.changes(records, subject=lambda r: "the action", exclude=("order", "created"))
+    returns = history.changes(
+        ProgressReturn.history.filter(action_id=action.pk),
+        subject=lambda r: f"{Quarter(r.year, r.number).label} progress return",
+        exclude=("action", "year", "number"),
+    )
+    return history.merged(entries, returns, limit=500)
+
+
+# -- Export ------------------------------------------------------------------------------------------
+
+
+def plan_actions(plan: Plan) -> list[Action]:
+    """The plan's active actions in order, for export."""
+    return list(
+        _action_queryset()
+        .filter(priority__plan=plan, archived_at__isnull=True)
+        .order_by("priority__order", "priority_id", "order", "id")
+    )

@@ -1,0 +1,560 @@
+"""Writes about action plans and progress returns, named for what the user does.
+
+Each takes the acting user as keyword-only ``actor``, runs in one transaction, checks the rules that
+hold whoever calls it (the views check who may call it), and records the actor on every version it
+writes to the change history, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from csp_portal.organisations.models import Agency, Partnership, Role, User
+from priorities.models import Priority
+
+from . import queries
+from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
+from .quarters import Quarter
+
+log = logging.getLogger(__name__)
+
+# The columns of the action plan that the edit form carries, in the order people read them.
+ACTION_FIELDS = (
+    "title",
+    "outcome",
+    "activity",
+    "resources",
+    "budget",
+    "funding",
+    "timescale",
+    "start_date",
+    "due_date",
+    "lead_agency",
+    "lead_user",
+    "other_partners",
+    "targets",
+    "indicator",
+    "target_value",
+    "status",
+)
+RETURN_FIELDS = ("rag", "narrative", "percent_complete", "risks", "support_needed")
+
+
+def _money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def _save(obj: models.Model, actor: User | None, **kwargs) -> None:
+    obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.is_relation])
+    obj._history_user = actor
+    obj.save(**kwargs)
+
+
+# -- Checks ------------------------------------------------------------------------------------------
+
+
+def _check_action(priority: Priority, values: dict, exclude_pk: int | None = None) -> None:
+    """The rules an action obeys whoever writes it; all problems are reported together."""
+    partnership = priority.plan.partnership
+    errors: dict[str, str] = {}
+    outcome = values.get("outcome")
+    if outcome is not None and outcome.priority_id != priority.pk:
+        errors["outcome"] = "Choose an outcome of this action's priority."
+    lead = values.get("lead_user")
+    if lead is not None and not Role.objects.filter(user=lead, partnership=partnership).exists():
+        errors["lead_user"] = f"The lead person must hold a role in {partnership.name}."
+    indicator = values.get("indicator")
+    if indicator is not None and indicator.partnership_id != partnership.pk:
+        errors["indicator"] = "Choose one of the partnership's indicators."
+    if values.get("target_value") is not None and indicator is None:
+        errors["target_value"] = "A target value needs an indicator to measure it against."
+    start, due = values.get("start_date"), values.get("due_date")
+    if start and due and due < start:
+        errors["due_date"] = "The due date must be on or after the start date."
+    funding = values.get("funding")
+    budget = values.get("budget")
+    if funding is not None:
+        if funding.partnership_id != partnership.pk:
+            errors["funding"] = "Choose one of the partnership's own funding allocations."
+        elif budget is None:
+            errors["budget"] = f"Enter the budget this action commits from the {funding}."
+        else:
+            problem = _over_allocation(funding, budget, exclude_pk)
+            if problem:
+                errors["budget"] = problem
+    if errors:
+        raise ValidationError(errors)
+
+
+def _over_allocation(funding: FundingAllocation, budget: Decimal, exclude_pk: int | None) -> str | None:
+    """Why ``budget`` cannot be committed from ``funding``, or None. Locks the allocation, so two
+    officers committing the last pounds at once cannot both succeed."""
+    allocation = FundingAllocation.objects.select_for_update().get(pk=funding.pk)
+    committed = queries.committed_from(allocation, exclude_pk=exclude_pk)
+    remaining = allocation.amount - committed
+    if budget > remaining:
+        return (
+            f"The {allocation} has {_money(remaining)} left of {_money(allocation.amount)}: a budget of "
+            f"{_money(budget)} is {_money(budget - remaining)} more than remains. Lower the budget or choose "
+            "another funding source."
+        )
+    return None
+
+
+# -- Actions -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldConflict:
+    label: str
+    yours: str
+    saved: str
+
+
+class ActionConflict(Exception):
+    """Someone else saved the action since this person opened the form. Nothing was written;
+    ``conflicts`` lists each field that changed meanwhile, with this person's value and the saved one."""
+
+    def __init__(self, action: Action, conflicts: list[FieldConflict], saved_by: str):
+        self.action = action
+        self.conflicts = conflicts
+        self.saved_by = saved_by
+        super().__init__(f"{action} was changed by {saved_by} while you were editing it.")
+
+
+def _display(field_name: str, value) -> str:
+    field = Action._meta.get_field(field_name)
+    if value is None or value == "":
+        return "(empty)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _conflicts(action: Action, loaded_version: int, values: dict, others: set[Agency]) -> list[FieldConflict]:
+    """The fields changed since ``loaded_version`` (read from the action's history), with the value
+    this person submitted and the value saved now."""
+    loaded = Action.history.filter(id=action.pk, version=loaded_version).order_by("-history_id").first()
+    conflicts = []
+    for name in (*ACTION_FIELDS, "others_names"):
+        field = Action._meta.get_field(name)
+        if loaded is not None and getattr(loaded, field.attname) == getattr(action, field.attname):
+            continue
+        label = str(field.verbose_name).capitalize()
+        if name == "others_names":
+            conflicts.append(
+                FieldConflict(label, _display(name, names_of(others)), _display(name, action.others_names))
+            )
+        else:
+            conflicts.append(
+                FieldConflict(label, _display(name, values.get(name)), _display(name, getattr(action, name)))
+            )
+    return conflicts
+
+
+def names_of(agencies: Iterable[Agency]) -> str:
+    return "; ".join(sorted((agency.name for agency in agencies), key=str.casefold))
+
+
+def _next_order(priority: Priority) -> int:
+    return (Action.objects.filter(priority=priority).aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def _set_others(action: Action, others: Iterable[Agency]) -> None:
+    others = list(others)
+    action.others_responsible.set(others)
+    action.others_names = names_of(others)
+
+
+@transaction.atomic
+def add_action(priority: Priority, *, actor: User | None, values: dict, others: Iterable[Agency] = ()) -> Action:
+    """Add an action at the end of the priority's action plan."""
+    values = {name: values.get(name) for name in ACTION_FIELDS if name in values}
+    others = list(others)
+    _check_action(priority, values)
+    action = Action(priority=priority, order=_next_order(priority), **values)
+    for name in ("activity", "resources", "timescale", "other_partners", "targets"):
+        if getattr(action, name) is None:
+            setattr(action, name, "")
+    action.status = action.status or Action.Status.NOT_STARTED
+    # The agencies need the row first; the first version is recorded once they are set, so that
+    # the history's creation entry names them.
+    action.others_names = names_of(others)
+    action.skip_history_when_saving = True
+    _save(action, actor)
+    del action.skip_history_when_saving
+    action.others_responsible.set(list(others))
+    _save(action, actor)
+    Action.history.filter(id=action.pk).update(history_type="+")
+    return action
+
+
+@transaction.atomic
+def edit_action(action: Action, *, actor: User | None, version: int, values: dict, others: Iterable[Agency]) -> bool:
+    """Save the officer's edit of an action, made from the form they loaded at ``version``.
+
+    The row is locked and its version compared: if someone saved it since, nothing is written and
+    ``ActionConflict`` says what they changed. Returns whether anything changed."""
+    current = Action.objects.select_for_update().select_related("priority__plan__partnership").get(pk=action.pk)
+    others = set(others)
+    values = {name: values.get(name) for name in ACTION_FIELDS if name in values}
+    for name in ("activity", "resources", "timescale", "other_partners", "targets"):
+        if values.get(name) is None and name in values:
+            values[name] = ""
+    if current.version != version:
+        last = current.history.order_by("-history_id").select_related("history_user").first()
+        who = str(last.history_user) if last and last.history_user else "someone else"
+        raise ActionConflict(current, _conflicts(current, version, values, others), who)
+    _check_action(current.priority, values, exclude_pk=current.pk)
+    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    others_changed = others != set(current.others_responsible.all())
+    if not changed and not others_changed:
+        return False
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.version += 1
+    if others_changed:
+        _set_others(current, others)
+    _save(current, actor)
+    action.version = current.version
+    return True
+
+
+def _siblings(action: Action) -> list[Action]:
+    return list(
+        Action.objects.select_for_update().filter(priority_id=action.priority_id).active().order_by("order", "id")
+    )
+
+
+@transaction.atomic
+def move_action(action: Action, *, actor: User | None, direction: str) -> bool:
+    """Move the action one place 'up' or 'down' its priority's action plan. False at either end."""
+    if direction not in {"up", "down"}:
+        raise ValidationError("Move an action up or down.")
+    siblings = _siblings(action)
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == action.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, sibling in enumerate(siblings, start=1):
+        if sibling.order != order:
+            sibling.order = order
+            sibling._history_user = actor
+            sibling.save(update_fields=["order"])
+    action.order = next(s.order for s in siblings if s.pk == action.pk)
+    return True
+
+
+@transaction.atomic
+def move_action_to_priority(action: Action, *, actor: User | None, priority: Priority) -> None:
+    """Move the action to the end of another priority's action plan in the same partnership. Its
+    outcome is cleared, since outcomes belong to a priority."""
+    if priority.plan.partnership_id != action.priority.plan.partnership_id:
+        raise ValidationError("An action can only move to a priority of the same partnership.")
+    if priority.pk == action.priority_id:
+        raise ValidationError("The action is already under that priority.")
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    current.priority = priority
+    current.outcome = None
+    current.order = _next_order(priority)
+    _save(current, actor)
+    action.priority, action.outcome, action.order = priority, None, current.order
+
+
+@transaction.atomic
+def archive_action(action: Action, *, actor: User | None) -> None:
+    """Take the action off the plan: it keeps its returns and history and no longer asks for returns.
+    Its budget is no longer committed."""
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    if current.archived_at is not None:
+        raise ValidationError("The action is already archived.")
+    current.archived_at = timezone.now()
+    _save(current, actor)
+    action.archived_at = current.archived_at
+
+
+@transaction.atomic
+def restore_action(action: Action, *, actor: User | None) -> None:
+    """Put an archived action back at the end of its priority's plan, if its budget still fits."""
+    current = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
+    if current.archived_at is None:
+        raise ValidationError("The action is not archived.")
+    if current.funding_id and current.budget is not None:
+        problem = _over_allocation(current.funding, current.budget, current.pk)
+        if problem:
+            raise ValidationError(problem)
+    current.archived_at = None
+    current.order = _next_order(current.priority)
+    _save(current, actor)
+    action.archived_at, action.order = None, current.order
+
+
+# -- Funding -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_allocation(
+    partnership: Partnership, *, actor: User | None, year: int, source: str, amount: Decimal, notes: str = ""
+) -> FundingAllocation:
+    """Record money the partnership has to spend in a financial year from one source."""
+    source = source.strip()
+    if FundingAllocation.objects.filter(partnership=partnership, year=year, source__iexact=source).exists():
+        raise ValidationError(
+            f"{partnership.name} already has a {source} allocation for {Quarter(year, 1).financial_year}: "
+            "change that one."
+        )
+    allocation = FundingAllocation(partnership=partnership, year=year, source=source, amount=amount, notes=notes)
+    _save(allocation, actor)
+    return allocation
+
+
+@transaction.atomic
+def change_allocation(allocation: FundingAllocation, *, actor: User | None, amount: Decimal, notes: str) -> None:
+    """Change the amount of an allocation; it cannot fall below what actions already commit from it."""
+    locked = FundingAllocation.objects.select_for_update().get(pk=allocation.pk)
+    committed = queries.committed_from(locked)
+    if amount < committed:
+        raise ValidationError(
+            f"Actions already commit {_money(committed)} from the {locked}: the amount cannot be less than that."
+        )
+    locked.amount, locked.notes = amount, notes
+    _save(locked, actor)
+    allocation.amount, allocation.notes = amount, notes
+
+
+# -- Progress returns --------------------------------------------------------------------------------
+
+
+def is_closed(partnership: Partnership, quarter: Quarter) -> bool:
+    return QuarterClosure.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number).exists()
+
+
+def _editable_return(action: Action, quarter: Quarter) -> ProgressReturn:
+    if is_closed(action.partnership, quarter):
+        raise ValidationError(f"{quarter.label} is closed: its returns can no longer be changed.")
+    if not action.is_open and not action.returns.filter(year=quarter.year, number=quarter.number).exists():
+        raise ValidationError("This action is not active, so no return is due for it.")
+    progress, _ = ProgressReturn.objects.select_for_update().get_or_create(
+        action=action, year=quarter.year, number=quarter.number
+    )
+    if not progress.is_editable:
+        raise ValidationError(
+            f"The {quarter.label} return has been {progress.get_status_display().lower()}: it can no longer be changed."
+        )
+    return progress
+
+
+@transaction.atomic
+def save_return(action: Action, quarter: Quarter, *, actor: User | None, values: dict) -> ProgressReturn:
+    """Save the lead's progress return for ``quarter`` as a draft (or keep it returned)."""
+    progress = _editable_return(action, quarter)
+    for name in RETURN_FIELDS:
+        if name in values:
+            setattr(progress, name, values[name] if values[name] is not None or name == "percent_complete" else "")
+    _save(progress, actor)
+    return progress
+
+
+@transaction.atomic
+def submit_return(action: Action, quarter: Quarter, *, actor: User | None, values: dict) -> ProgressReturn:
+    """Save and submit the lead's return to the partnership officer. A submitted return needs a RAG
+    status and a progress narrative; a red or amber one says what the risks are."""
+    progress = save_return(action, quarter, actor=actor, values=values)
+    errors = {}
+    if not progress.rag:
+        errors["rag"] = "Choose a RAG status"
+    if not progress.narrative.strip():
+        errors["narrative"] = "Describe the progress made this quarter"
+    if progress.rag in {ProgressReturn.Rag.RED, ProgressReturn.Rag.AMBER} and not progress.risks.strip():
+        errors["risks"] = "Describe the risks and issues behind a red or amber status"
+    if errors:
+        raise ValidationError(errors)
+    progress.status = ProgressReturn.Status.SUBMITTED
+    progress.submitted_by, progress.submitted_at = actor, timezone.now()
+    _save(progress, actor)
+    return progress
+
+
+def _reviewable(progress: ProgressReturn) -> ProgressReturn:
+    locked = (
+        ProgressReturn.objects.select_for_update()
+        .select_related("action__priority__plan__partnership")
+        .get(pk=progress.pk)
+    )
+    if is_closed(locked.partnership, locked.quarter):
+        raise ValidationError(f"{locked.quarter.label} is closed: its returns can no longer be reviewed.")
+    if locked.status != ProgressReturn.Status.SUBMITTED:
+        raise ValidationError(
+            f"Only a submitted return can be reviewed; this one is {locked.get_status_display().lower()}."
+        )
+    return locked
+
+
+@transaction.atomic
+def accept_return(progress: ProgressReturn, *, actor: User | None, comment: str = "") -> ProgressReturn:
+    """The partnership officer accepts a submitted return for the board's report."""
+    locked = _reviewable(progress)
+    locked.status = ProgressReturn.Status.ACCEPTED
+    locked.officer_comment = comment.strip()
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    _save(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def send_back_return(progress: ProgressReturn, *, actor: User | None, comment: str) -> ProgressReturn:
+    """The partnership officer returns a submitted return to its lead, saying what to change."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what the lead should change"})
+    locked = _reviewable(progress)
+    locked.status = ProgressReturn.Status.RETURNED
+    locked.officer_comment = comment.strip()
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    _save(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def close_quarter(partnership: Partnership, quarter: Quarter, *, actor: User | None) -> QuarterClosure:
+    """Close the quarter for the partnership: its returns become read-only."""
+    if quarter > Quarter.current():
+        raise ValidationError(f"{quarter.label} has not started yet.")
+    closure, created = QuarterClosure.objects.get_or_create(
+        partnership=partnership,
+        year=quarter.year,
+        number=quarter.number,
+        defaults={"closed_by": actor, "closed_at": timezone.now()},
+    )
+    if not created:
+        raise ValidationError(f"{quarter.label} is already closed.")
+    return closure
+
+
+@transaction.atomic
+def reopen_quarter(partnership: Partnership, quarter: Quarter, *, actor: User | None) -> None:
+    """Open a closed quarter again, e.g. when it was closed by mistake."""
+    deleted, _ = QuarterClosure.objects.filter(
+        partnership=partnership, year=quarter.year, number=quarter.number
+    ).delete()
+    if not deleted:
+        raise ValidationError(f"{quarter.label} is not closed.")
+    log.info("%s reopened %s for %s", actor, quarter.label, partnership)
+
+
+# -- Reminders ---------------------------------------------------------------------------------------
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_reminder(partnership: Partnership, quarter: Quarter, lead: User, actions: list[Action], kind: str) -> None:
+    context = {
+        "partnership": partnership,
+        "quarter": quarter,
+        "deadline": queries.deadline(quarter),
+        "lead": lead,
+        "actions": actions,
+        "kind": kind,
+        "url": _site_url(reverse("my_actions_quarter", args=[quarter])),
+    }
+    subject = render_to_string("actionplans/email/reminder_subject.txt", context).strip()
+    body = render_to_string("actionplans/email/reminder.txt", context)
+    send_mail(subject, body, None, [lead.email])
+
+
+@transaction.atomic
+def chase_leads(partnership: Partnership, quarter: Quarter, *, actor: User | None) -> int:
+    """E-mail every lead who still owes a return for ``quarter`` (the officer's button); returns how
+    many were chased."""
+    if is_closed(partnership, quarter):
+        raise ValidationError(f"{quarter.label} is closed.")
+    outstanding = queries.outstanding_by_lead(partnership, quarter)
+    now = timezone.now()
+    for lead, actions in outstanding.items():
+        _send_reminder(partnership, quarter, lead, actions, ReminderSent.Kind.CHASE)
+        ReminderSent.objects.create(
+            partnership=partnership,
+            lead=lead,
+            year=quarter.year,
+            number=quarter.number,
+            kind=ReminderSent.Kind.CHASE,
+            sent_at=now,
+            sent_by=actor,
+            actions=len(actions),
+        )
+    return len(outstanding)
+
+
+def due_reminders(today: date) -> list[tuple[Quarter, str]]:
+    """Which scheduled reminders fall due on ``today``: (quarter, 'before' or 'after'). A reminder
+    is due from its day until the next quarter's returns take over, so a missed day catches up."""
+    before = settings.ACTIONPLANS_REMINDER_DAYS_BEFORE
+    after = settings.ACTIONPLANS_REMINDER_DAYS_AFTER
+    due = []
+    current = Quarter.of(today)
+    for quarter in (current.previous(), current):
+        deadline = queries.deadline(quarter)
+        if deadline - timedelta(days=before) <= today < deadline:
+            due.append((quarter, ReminderSent.Kind.BEFORE))
+        if deadline + timedelta(days=after) <= today <= queries.deadline(quarter.next()):
+            due.append((quarter, ReminderSent.Kind.AFTER))
+    return due
+
+
+def send_scheduled_reminders(today: date | None = None) -> int:
+    """The daily job: remind each lead who owes returns, N days before the deadline and N days
+    after it, once each. Each (partnership, lead, quarter, kind) is claimed by inserting its
+    ReminderSent row in the transaction that sends the e-mail: a second run, even at the same
+    moment, finds the row and sends nothing; a failed send rolls the claim back for the next run."""
+    today = today or timezone.localdate()
+    sent = 0
+    for quarter, kind in due_reminders(today):
+        closed = set(
+            QuarterClosure.objects.filter(year=quarter.year, number=quarter.number).values_list(
+                "partnership_id", flat=True
+            )
+        )
+        for partnership in Partnership.objects.exclude(pk__in=closed).order_by("pk"):
+            for lead, actions in queries.outstanding_by_lead(partnership, quarter).items():
+                sent += _claim_and_send(partnership, quarter, lead, actions, kind)
+    return sent
+
+
+def _claim_and_send(partnership: Partnership, quarter: Quarter, lead: User, actions: list[Action], kind: str) -> int:
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(
+                partnership=partnership,
+                lead=lead,
+                year=quarter.year,
+                number=quarter.number,
+                kind=kind,
+                sent_at=timezone.now(),
+                actions=len(actions),
+            )
+            _send_reminder(partnership, quarter, lead, actions, kind)
+    except IntegrityError:
+        return 0  # claimed by another run
+    return 1
+
+
+def budget_committed(partnership: Partnership) -> Decimal:
+    """Everything the partnership's active actions commit from its allocations."""
+    return Action.objects.in_partnership(partnership).active().exclude(funding=None).aggregate(total=Sum("budget"))[
+        "total"
+    ] or Decimal("0")
