@@ -20,7 +20,7 @@ from assessments.models import (
 from assessments.services import assessments as services
 from csp_portal.organisations.models import Role
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.assessments.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def url(name, partnership, *args):
@@ -629,26 +629,3 @@ def test_indicator_list_queries_are_bounded(login, cast, sa):
     small = _queries(client, url("indicator_list", cast.lancashire))
     _grow(cast, sa, 20, 100)
     assert _queries(client, url("indicator_list", cast.lancashire)) == small
-
-
-# Every evidence page asks anonymous visitors to sign in
-
-
-EXAMPLE = {
-    "slug": "lancashire",
-    "pk": 1,
-    "threat_pk": 1,
-    "part": "findings",
-    "item_pk": 1,
-    "job_pk": 1,
-    "code": "E07000121",
-}
-
-
-@pytest.mark.parametrize("pattern", __import__("assessments.urls").urls.urlpatterns, ids=lambda p: p.name)
-def test_anonymous_visitors_are_asked_to_sign_in(client, pattern):
-    kwargs = {key: EXAMPLE[key] for key in ["slug", *pattern.pattern.converters]}
-    address = reverse(f"assessments:{pattern.name}", kwargs=kwargs)
-    response = client.post(address) if pattern.name.endswith("_delete") else client.get(address)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))

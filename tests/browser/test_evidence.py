@@ -11,7 +11,6 @@ from .conftest import DEMO_PASSWORD
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.assessments.urls"),
 ]
 
 
