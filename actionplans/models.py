@@ -199,11 +199,13 @@ class Action(models.Model):
         return self.status in self.OPEN_STATUSES and not self.is_archived
 
     def expects_return(self, quarter: Quarter) -> bool:
-        """Whether the lead owes a progress return for ``quarter``: the action is open and its
-        timescale (when dates are given) overlaps the quarter."""
+        """Whether the lead owes a progress return for ``quarter``: the action is open and under way
+        in the quarter, from its start date (or, without one, from when it was added to the plan)
+        to its due date."""
         if not self.is_open:
             return False
-        if self.start_date and self.start_date > quarter.end:
+        begins = self.start_date or timezone.localtime(self.created).date()
+        if begins > quarter.end:
             return False
         return not (self.due_date and self.due_date < quarter.start)
 

@@ -507,7 +507,7 @@ def due_reminders(today: date) -> list[tuple[Quarter, str]]:
     after = settings.ACTIONPLANS_REMINDER_DAYS_AFTER
     due = []
     current = Quarter.of(today)
-    for quarter in (current.previous(), current):
+    for quarter in (current - 2, current - 1, current):
         deadline = queries.deadline(quarter)
         if deadline - timedelta(days=before) <= today < deadline:
             due.append((quarter, ReminderSent.Kind.BEFORE))

@@ -1,6 +1,6 @@
 """Factories for action plans, and the plans and priorities they hang off."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import factory
@@ -59,6 +59,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     activity = "Patrols and visits"
     timescale = "To March 2026"
     order = factory.Sequence(lambda n: n)
+    created = datetime(2025, 4, 1, 9, tzinfo=UTC)  # on the plan since the start of 2025/26
 
 
 class ReturnFactory(factory.django.DjangoModelFactory):
