@@ -1,0 +1,93 @@
+"""What every form here shares: the GOV.UK form helper, error-summary links, and labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Submit
+from django import forms
+
+from assessments.models import Threat
+from csp_portal.organisations.models import User
+
+
+def form_helper(*layout, submit: str) -> FormHelper:
+    helper = FormHelper()
+    # The GOV.UK error summary, not the browser's own pop-ups, reports missing fields.
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*layout, Submit("submit", submit))
+    return helper
+
+
+@dataclass
+class ErrorLink:
+    anchor: str
+    message: str
+
+
+def _anchor(bound_field) -> str:
+    """Where an error summary link should take the keyboard: the first input of a group."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def error_links(*forms_and_formsets) -> list[ErrorLink]:
+    """Every error of the forms and formsets, each linked to its field, for the error summary."""
+    links: list[ErrorLink] = []
+    for item in forms_and_formsets:
+        if item is None:
+            continue
+        if isinstance(item, forms.BaseFormSet):
+            first = _anchor(item.forms[0][next(iter(item.forms[0].fields))]) if item.forms else "main-content"
+            links += [ErrorLink(first, error) for error in item.non_form_errors()]
+            for form in item.forms:
+                links += error_links(form)
+            continue
+        fields = [item[name] for name in item.fields if not item.fields[name].widget.is_hidden]
+        first = _anchor(fields[0]) if fields else "main-content"
+        links += [ErrorLink(first, error) for error in item.non_field_errors()]
+        for hidden in item.hidden_fields():
+            links += [ErrorLink(first, error) for error in hidden.errors]
+        for bound in fields:
+            links += [ErrorLink(_anchor(bound), error) for error in bound.errors]
+    return links
+
+
+def person_label(user: User) -> str:
+    return f"{user.full_name} ({user.job_title})" if user.job_title else user.full_name
+
+
+def threat_labels(field: forms.ModelMultipleChoiceField) -> None:
+    """'3. County Lines' as the assessment ranks it; the assessment named too when there are several."""
+    threats = list(field.queryset)
+    several = len({threat.assessment_id for threat in threats}) > 1
+
+    def label(threat: Threat) -> str:
+        rank = getattr(threat, "rank", None)
+        text = f"{rank}. {threat.name}" if rank else threat.name
+        return f"{text} ({threat.assessment.title})" if several else text
+
+    field.label_from_instance = label
+    if threats and not several:
+        field.help_text = f"{field.help_text} As ranked in {threats[0].assessment.title}.".strip()
+
+
+def row_helper(form, *fields) -> None:
+    """A formset row renders inside the page's one <form>, with its hidden id."""
+    if "id" in form.fields:
+        form.fields["id"].error_messages["invalid_choice"] = (
+            "Someone else has changed this list: go back and open the page again"
+        )
+    layout = list(fields)
+    if "DELETE" in form.fields:
+        layout.append(Field.checkbox("DELETE", small=True))
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    form.helper.render_hidden_fields = True
+    form.helper.layout = Layout(*layout)
