@@ -191,6 +191,11 @@ class Action(models.Model):
         return self.priority.plan.partnership
 
     @property
+    def others_label(self) -> str:
+        """The other agencies and partners, as the plan's 'others responsible' lists them."""
+        return "; ".join(part for part in (self.others_names, self.other_partners) if part)
+
+    @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
