@@ -629,7 +629,6 @@ def plan_import(request, slug: str, plan_id: int):
             "columns": importer.COLUMNS,
             "seed_columns": importer.SEED_COLUMNS,
         },
-        status=400 if problems else 200,
     )
 
 
