@@ -55,7 +55,9 @@ def build(actions: int, quarters: int, tag: str):
     Role.objects.create(user=officer, partnership=partnership, role="officer")
     Role.objects.create(user=lead, partnership=partnership, role="lead")
     police, _ = Agency.objects.get_or_create(name="Lancashire Constabulary", defaults={"agency_type": "police"})
-    council, _ = Agency.objects.get_or_create(name="Lancaster City Council", defaults={"agency_type": "local_authority"})
+    council, _ = Agency.objects.get_or_create(
+        name="Lancaster City Council", defaults={"agency_type": "local_authority"}
+    )
     plan = Plan.objects.create(
         partnership=partnership, title="Plan", period_start=date(2024, 4, 1), period_end=date(2027, 3, 31)
     )
@@ -149,7 +151,9 @@ def run(args) -> None:
         client.force_login(officer)
         results.append((actions, measure(client, url, args.requests)))
     print()
-    print(f"Action plan page, {args.quarters} quarters of returns per action, {args.requests} requests after 10 warm-up:")
+    print(
+        f"Action plan page, {args.quarters} quarters of returns per action, {args.requests} requests after 10 warm-up:"
+    )
     print(f"{'actions':>8}{'median ms':>11}{'p95 ms':>9}{'min ms':>9}{'max ms':>9}{'queries':>9}{'KB':>7}")
     for actions, r in results:
         print(
