@@ -82,7 +82,6 @@ def _leads(ctx: DemoContext) -> dict[str, User]:
         user.save()
         reset_lockouts(username=spec.email)
         Role.objects.get_or_create(user=user, partnership=lancaster, role=Role.Kind.LEAD)
-        ctx.accounts.append((spec.email, f"action lead, {lancaster.name}"))
     return {u.email: u for u in User.objects.filter(email__in=set(LEAD_BY_AGENCY.values()))}
 
 
@@ -127,7 +126,9 @@ def action_plans(ctx: DemoContext) -> None:
     ctx.report(
         f"Action plans: {len(actions)} actions for Lancaster ({imported} imported from seed 001); "
         f"OPCC funding for {Quarter(2011, 1).financial_year} and {Quarter(this_year, 1).financial_year}; "
-        f"{returns} progress returns written."
+        f"{returns} progress returns written. Further action leads (same password): "
+        + ", ".join(spec.email for spec in EXTRA_LEADS)
+        + "."
     )
 
 

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "rules",
     "simple_history",
@@ -42,11 +44,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "csp_portal.organisations.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Site administrators, and anyone who has turned it on, pass the two-factor step first.
+    "csp_portal.organisations.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "csp_portal.middleware.AdminInlineStyleMiddleware",
@@ -107,6 +113,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Two-factor authentication (django-otp, TOTP): required for site administrators, offered to all.
+# A wrong code locks the device for 1, 2, 4, 8... seconds (times the factor) after each failure.
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -145,7 +156,9 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", default=8 * 60 * 60, minimum=60)
+# SESSION_COOKIE_AGE is the idle limit: requests renew the session (IdleSessionMiddleware), so it
+# ends after that many seconds without one.
+SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", default=2 * 60 * 60, minimum=120)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,14 +18,12 @@ def test_demo_action_plans(frozen_today):
         step(ctx)
     assert ctx.lines[-2].startswith("Action plans: 15 actions for Lancaster (15 imported from seed 001)")
     assert ctx.lines[-1].startswith("Action plans: 15 actions for Lancaster (0 imported")
-    assert ctx.lines[-1].endswith("0 progress returns written.")
+    assert "0 progress returns written." in ctx.lines[-1]
     assert Action.objects.filter(lead_user__isnull=True).count() == 0
     assert FundingAllocation.objects.filter(partnership__slug="lancaster").count() == 2
     reporting = queries.reporting_quarter()
     last = reporting - 1
-    statuses = set(
-        ProgressReturn.objects.filter(year=last.year, number=last.number).values_list("status", flat=True)
-    )
+    statuses = set(ProgressReturn.objects.filter(year=last.year, number=last.number).values_list("status", flat=True))
     assert statuses == {"accepted", "submitted", "returned"}
     assert set(ProgressReturn.objects.values_list("rag", flat=True)) >= {"red", "amber", "green", "complete"}
     assert ProgressReturn.objects.exclude(support_needed="").exists()
