@@ -112,14 +112,15 @@ def plan_with_partnership(partnership: Partnership, plan_id: int) -> Plan | None
 def plan_overview(plan: Plan) -> tuple[list[Priority], list[Exercise]]:
     """The plan's priorities in order, with their lead, outcome count and (for a county plan) how many
     district priorities support each; and the plan's priority-setting exercises."""
+    # The order is explicit: Django leaves Meta.ordering out of queries that group rows.
     priorities = list(
-        plan.priorities.select_related("lead_agency", "lead_user", "supports__plan").annotate(
-            outcome_count=Count("outcomes", distinct=True), supporter_count=Count("supported_by", distinct=True)
-        )
+        plan.priorities.select_related("lead_agency", "lead_user", "supports__plan")
+        .annotate(outcome_count=Count("outcomes", distinct=True), supporter_count=Count("supported_by", distinct=True))
+        .order_by("order", "id")
     )
     for priority in priorities:
         priority.plan = plan
-    exercises = list(plan.exercises.annotate(candidate_count=Count("candidates")))
+    exercises = list(plan.exercises.annotate(candidate_count=Count("candidates")).order_by("-created", "title"))
     return priorities, exercises
 
 

@@ -158,6 +158,7 @@ def plan_create(request, slug: str):
 def plan_detail(request, slug: str, plan_id: int):
     plan = _plan(request, slug, plan_id)
     priorities, exercises = queries.plan_overview(plan)
+    moved = MoveForm(request.GET) if "moved" in request.GET else None
     return render(
         request,
         "priorities/plan_detail.html",
@@ -167,6 +168,7 @@ def plan_detail(request, slug: str, plan_id: int):
             priorities=priorities,
             exercises=exercises,
             shows_supports=bool(plan.partnership.county_board_id),
+            moved=moved.cleaned_data if moved is not None and moved.is_valid() else None,
         ),
     )
 
@@ -289,9 +291,14 @@ def priority_move(request, slug: str, plan_id: int, priority_id: int):
     form = MoveForm(request.POST)
     if not form.is_valid():
         return render(request, "priorities/bad_request.html", _context(request, plan), status=400)
-    services.move_priority(priority, actor=request.user, direction=form.cleaned_data["direction"])
+    direction = form.cleaned_data["direction"]
+    if services.move_priority(priority, actor=request.user, direction=direction):
+        priority.refresh_from_db(fields=["order"])
+        messages.success(request, f"“{priority.title}” moved {direction} to number {priority.order}.")
+    # A different query string (not only a fragment) makes the browser load the page again; the
+    # page puts the keyboard focus back on the button that was pressed.
     url = reverse("priorities:plan_detail", args=[plan.partnership.slug, plan.pk])
-    return redirect(f"{url}#priority-{priority.pk}")
+    return redirect(f"{url}?moved={priority.pk}&direction={direction}#priority-{priority.pk}")
 
 
 @login_required

@@ -343,7 +343,10 @@ OutcomeFormSet = forms.modelformset_factory(
 
 
 class MoveForm(forms.Form):
+    """A move button's press; after the move, the page is told which priority moved (``moved``)."""
+
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    moved = forms.IntegerField(required=False)
 
 
 class DeleteForm(forms.Form):

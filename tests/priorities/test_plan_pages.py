@@ -117,8 +117,8 @@ def test_plan_overview_lists_priorities_in_order_with_lead_status_and_outcome_co
 
 def test_officer_sees_the_reorder_buttons_and_edit_links(login, cast, world):
     body = login(cast.officer).get(url("plan_detail", world.plan)).content.decode()
-    assert 'Move down<span class="govuk-visually-hidden">: Domestic violence and abuse' in body
-    assert 'Move up<span class="govuk-visually-hidden">: Road safety' in body
+    assert 'Move down<span class="govuk-visually-hidden"> Domestic violence and abuse' in body
+    assert 'Move up<span class="govuk-visually-hidden"> Road safety' in body
     assert url("priority_create", world.plan) in body
 
 
@@ -366,13 +366,21 @@ def test_bad_outcomes_input_is_shown_and_nothing_is_saved(login, cast, world, ro
     assert [(o.text, o.measure) for o in world.abuse.outcomes.all()] == [(first.text, ""), (second.text, "")]
 
 
-def test_officer_moves_a_priority_up(login, cast, world):
-    response = login(cast.officer).post(
-        url("priority_move", world.plan, priority_id=world.roads.pk), {"direction": "up"}
-    )
+def test_officer_moves_a_priority_up_and_the_focus_returns_to_the_button(login, cast, world):
+    client = login(cast.officer)
+    response = client.post(url("priority_move", world.plan, priority_id=world.roads.pk), {"direction": "up"})
     assert response.status_code == 302
-    assert response["Location"] == url("plan_detail", world.plan) + f"#priority-{world.roads.pk}"
+    assert response["Location"] == (
+        url("plan_detail", world.plan) + f"?moved={world.roads.pk}&direction=up#priority-{world.roads.pk}"
+    )
     assert list(world.plan.priorities.values_list("title", flat=True)) == ["Road safety", "Domestic violence and abuse"]
+    page = client.get(response["Location"])
+    assert [p.title for p in page.context["priorities"]] == ["Road safety", "Domestic violence and abuse"]
+    body = " ".join(page.content.decode().split())
+    assert "“Road safety” moved up to number 1." in body
+    # Now first, it has no 'Move up' button: the focus goes to its 'Move down'.
+    assert 'value="down" autofocus' in body
+    assert body.count("autofocus") == 1
 
 
 def test_a_bad_move_is_refused_and_changes_nothing(login, cast, world):
