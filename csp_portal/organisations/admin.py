@@ -3,7 +3,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, Authority, Membership, Partnership, PoliceDivision, PoliceForceArea, Role, User
+from .models import (
+    Agency,
+    Authority,
+    Membership,
+    Partnership,
+    PoliceDivision,
+    PoliceForceArea,
+    Role,
+    SignInEvent,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -109,3 +119,24 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in audit, read-only: nobody adds, changes or deletes an entry."""
+
+    list_display = ["created", "email", "user", "outcome", "ip_address"]
+    list_filter = ["outcome", "created", "user__is_superuser"]
+    search_fields = ["email", "user__full_name", "ip_address"]
+    list_select_related = ["user"]
+    date_hierarchy = "created"
+    readonly_fields = ["created", "email", "user", "outcome", "ip_address"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,4 +9,4 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations, people and roles"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import permissions, signals  # noqa: F401 - registers the rules and the sign-in audit

@@ -29,6 +29,12 @@ from .models import Agency, Authority, Membership, Partnership, PoliceDivision, 
 
 DEFAULT_PASSWORD = "demo"
 
+# Site administrators must use two-factor authentication, so the demo administrator has an
+# authenticator-app device with this fixed, published secret. Never use it outside the demo:
+# `manage.py demo_code` prints the current code, and load_demo prints the secret.
+DEMO_TOTP_KEY = b"CSP-Portal-demo-only".hex()
+DEMO_TOTP_SECRET = "INJVALKQN5ZHIYLMFVSGK3LPFVXW43DZ"
+
 Step = Callable[["DemoContext"], None]
 _steps: dict[str, tuple[int, Step]] = {}
 
@@ -440,6 +446,18 @@ def _describe(spec: AccountSpec, names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+def _demo_authenticator(user: User) -> None:
+    """Give a demo administrator the demo's authenticator-app device (fresh on every run)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).exclude(name="Demo authenticator").delete()
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Demo authenticator",
+        defaults={"key": DEMO_TOTP_KEY, "confirmed": True, "drift": 0, "last_t": -1, "throttling_failure_count": 0},
+    )
+
+
 def _sync_roles(user: User, wanted: Iterable[tuple[Partnership, str]], tally: _Tally) -> None:
     """Give the user exactly the demo roles: roles left from an earlier run are removed."""
     keep = {(partnership.pk, role) for partnership, role in wanted}
@@ -479,6 +497,8 @@ def accounts(ctx: DemoContext) -> None:
         user.set_password(ctx.password)
         user.save(update_fields=["password"])
         reset_lockouts(username=spec.email)
+        if spec.is_superuser:
+            _demo_authenticator(user)
         _sync_roles(user, [(partnership[slug], role) for slug, role in spec.roles], roles)
         ctx.accounts.append((spec.email, _describe(spec, {slug: p.name for slug, p in partnership.items()})))
     ctx.report(f"Demo accounts: {users}; roles: {roles}.")

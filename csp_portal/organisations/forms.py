@@ -39,3 +39,62 @@ class SwitchPartnershipForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships_with_a_role(user)
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from an authenticator app, checked against one device."""
+
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows now.",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+    )
+
+    def __init__(self, *args, device, submit_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", submit_label))
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456.")
+        allowed, _ = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError("You have entered too many wrong codes. Wait a minute, then try again.")
+        if not self.device.verify_token(token):
+            raise forms.ValidationError("The code is not right. Enter the code your app shows now.")
+        return token
+
+
+class TurnOffTwoFactorForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to turn off two-factor authentication."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Turn off two-factor authentication", css_class="govuk-button--warning"))
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password is not right.")
+        return password

@@ -284,3 +284,29 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}, {self.partnership}"
+
+
+class SignInEvent(models.Model):
+    """One entry in the sign-in audit: a sign-in, a failed or locked-out attempt, a wrong
+    two-factor code, or a sign-out. Kept for site administrators; never edited."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Signed in"
+        FAILURE = "failure", "Wrong e-mail address or password"
+        LOCKED_OUT = "locked_out", "Locked out after too many failures"
+        TWO_FACTOR_SUCCESS = "2fa_success", "Two-factor code accepted"
+        TWO_FACTOR_FAILURE = "2fa_failure", "Wrong two-factor code"
+        SIGN_OUT = "sign_out", "Signed out"
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events")
+    email = models.CharField("e-mail address tried", max_length=254, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    created = models.DateTimeField("when", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "sign-in event"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.email} at {self.created:%Y-%m-%d %H:%M}"

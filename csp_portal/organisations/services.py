@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .models import Partnership
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .middleware import TWO_FACTOR_SESSION_KEY
+from .models import Partnership, SignInEvent
 from .queries import SESSION_KEY
 
 
@@ -12,3 +19,44 @@ def switch_partnership(request, *, actor, partnership: Partnership) -> None:
     The caller has already checked that the actor may see it; this only records the choice."""
     request.session[SESSION_KEY] = partnership.pk
     request.partnership = partnership
+
+
+def record_sign_in_event(request, *, outcome: str, user=None, email: str = "") -> SignInEvent:
+    """Add an entry to the sign-in audit. ``request`` may be None (e.g. a signal sent from a script)."""
+    if user is not None and not email:
+        email = user.email
+    ip_address = None
+    if request is not None:
+        ip_address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    return SignInEvent.objects.create(user=user, email=email[:254], outcome=outcome, ip_address=ip_address)
+
+
+def unconfirmed_totp_device(*, actor) -> TOTPDevice:
+    """The actor's pending authenticator-app device, created with a fresh secret the first time."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp_device(request, *, actor, device: TOTPDevice) -> None:
+    """Turn two-factor authentication on: the device becomes the actor's only one, and this session
+    counts as verified by it."""
+    TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    request.session[TWO_FACTOR_SESSION_KEY] = True
+    record_sign_in_event(request, outcome=SignInEvent.Outcome.TWO_FACTOR_SUCCESS, user=actor)
+
+
+@transaction.atomic
+def turn_off_two_factor(request, *, actor) -> None:
+    """Remove every two-factor device of the actor. Site administrators may not."""
+    if actor.is_superuser:
+        raise PermissionDenied("Site administrators must keep two-factor authentication on.")
+    for device in devices_for_user(actor, confirmed=None):
+        device.delete()
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session[TWO_FACTOR_SESSION_KEY] = False

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("partnerships/switch/", views.switch_partnership, name="switch_partnership"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<slug:slug>/members/", views.partnership_members, name="partnership_members"),
+    path("account/", account_views.account, name="account"),
+    path("account/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/set-up/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/turn-off/", account_views.two_factor_disable, name="two_factor_disable"),
     path(
         "account/sign-in/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

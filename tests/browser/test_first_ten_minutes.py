@@ -1,9 +1,15 @@
 """A newcomer's first ten minutes, in a real browser: every demo role signs in, a person with
 several partnerships switches between them by keyboard, and an admin adds an agency."""
 
+import base64
+
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csp_portal.organisations.models import Agency
+
+from .conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,8 +72,19 @@ def test_officer_switches_partnership_by_keyboard(visit, demo):
     visit.assert_accessible()
 
 
+def current_code(email: str) -> str:
+    """What the person's authenticator app shows now (for the demo admin: the published demo secret)."""
+    device = TOTPDevice.objects.get(user__email=email)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
 def test_admin_adds_an_agency(visit, demo):
     visit.sign_in("admin@demo.example")
+    assert visit.page.get_by_role("heading", level=1).inner_text() == "Enter your security code"
+    visit.assert_accessible()
+    visit.page.get_by_label("Security code").fill(current_code("admin@demo.example"))
+    visit.page.get_by_role("button", name="Continue").click()
+    visit.page.wait_for_load_state()
     visit.goto("/admin/")
     visit.assert_accessible()
     visit.goto("/admin/organisations/agency/add/")
@@ -81,3 +98,47 @@ def test_admin_adds_an_agency(visit, demo):
     agency = Agency.objects.get(name="Lancaster and Morecambe Street Pastors")
     assert agency.agency_type == Agency.Type.VOLUNTARY
     assert not agency.is_responsible_authority
+
+
+def test_admin_reads_the_sign_in_audit(visit, demo):
+    visit.sign_in("admin@demo.example")
+    visit.page.get_by_label("Security code").fill("000000")
+    visit.page.get_by_role("button", name="Continue").click()
+    visit.page.wait_for_load_state()
+    assert "The code is not right" in visit.page.get_by_role("alert").inner_text()
+    visit.assert_accessible()
+    visit.page.wait_for_timeout(1100)  # a wrong code throttles the device for a second
+    visit.page.get_by_label("Security code").fill(current_code("admin@demo.example"))
+    visit.page.get_by_role("button", name="Continue").click()
+    visit.page.wait_for_load_state()
+    visit.goto("/admin/organisations/signinevent/")
+    assert "Wrong two-factor code" in visit.page.content()
+    visit.assert_accessible()
+
+
+def test_person_sets_up_two_factor_from_their_account_page(visit, demo):
+    visit.sign_in("lead@demo.example")
+    visit.page.get_by_role("link", name="Your account").click()
+    visit.page.wait_for_load_state()
+    assert "Action lead, Lancaster District CSP" in visit.page.content()
+    visit.assert_accessible()
+    visit.page.get_by_role("button", name="Set up two-factor authentication").click()
+    visit.page.wait_for_load_state()
+    assert visit.page.get_by_role("img", name="QR code").is_visible()
+    secret = visit.page.locator("#secret-key").inner_text()
+    visit.assert_accessible()
+    device = TOTPDevice.objects.get(user__email="lead@demo.example")
+    assert secret.replace(" ", "") == base64.b32encode(device.bin_key).decode()
+    visit.page.get_by_label("Security code").fill(current_code("lead@demo.example"))
+    visit.page.get_by_role("button", name="Turn on two-factor authentication").click()
+    visit.page.wait_for_load_state()
+    assert "Two-factor authentication is on" in visit.page.content()
+    visit.assert_accessible()
+    visit.page.get_by_role("link", name="Turn off two-factor authentication").click()
+    visit.page.wait_for_load_state()
+    visit.assert_accessible()
+    visit.page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    visit.page.get_by_role("button", name="Turn off two-factor authentication").click()
+    visit.page.wait_for_load_state()
+    assert "Two-factor authentication is off" in visit.page.content()
+    assert not TOTPDevice.objects.filter(user__email="lead@demo.example").exists()

@@ -1,8 +1,11 @@
-"""Signing in by e-mail, signing out, resetting a password and throttling failed sign-ins."""
+"""Signing in by e-mail, signing out, resetting a password, password rules, throttling failed
+sign-ins and ending idle sessions."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import mail
 from django.urls import reverse
@@ -109,3 +112,49 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(client, cast)
     assert "Your old password was entered incorrectly" in response.content.decode()
     cast.board_member.refresh_from_db()
     assert cast.board_member.check_password(PASSWORD)
+
+
+PASSWORD_RULES = [
+    "Your password must contain at least 12 characters.",
+    "Your password can’t be a commonly used password.",
+    "Your password can’t be entirely numeric.",
+]
+
+
+def test_password_change_form_shows_the_rules_as_a_hint(client, cast):
+    client.force_login(cast.board_member)
+    content = client.get(reverse("password_change")).content.decode()
+    assert 'class="govuk-hint"' in content
+    for rule in PASSWORD_RULES:
+        assert rule in content
+
+
+def test_password_reset_form_shows_the_rules_as_a_hint(client, cast):
+    client.post(reverse("password_reset"), {"email": cast.lead.email})
+    link = re.search(r"http://testserver(/account/reset/\S+/)", mail.outbox[0].body).group(1)
+    content = client.get(client.get(link)["Location"]).content.decode()
+    for rule in PASSWORD_RULES:
+        assert rule in content
+
+
+def test_a_common_password_is_refused(client, cast):
+    client.force_login(cast.board_member)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "password1234", "new_password2": "password1234"},
+    )
+    assert "This password is too common" in response.content.decode()
+
+
+def test_session_ends_after_the_idle_limit_and_each_request_renews_it(client, cast, settings):
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    with time_machine.travel("2026-01-05 09:00 +0000", tick=False) as traveller:
+        sign_in(client, cast.officer.email, PASSWORD)
+        traveller.shift(datetime.timedelta(minutes=25))
+        assert client.get(reverse("account")).status_code == 200  # renews the session
+        traveller.shift(datetime.timedelta(minutes=25))
+        assert client.get(reverse("account")).status_code == 200
+        traveller.shift(datetime.timedelta(minutes=31))
+        response = client.get(reverse("account"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))

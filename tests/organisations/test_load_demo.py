@@ -172,7 +172,24 @@ def test_demo_accounts_hold_their_roles_and_sign_in():
         assert email in output
     assert User.objects.get(email="admin@demo.example").is_superuser
     assert User.objects.filter(is_superuser=True).count() == 1
-    assert output.rstrip().splitlines()[-len(ACCOUNTS) - 1] == "Demo accounts (password 'demo'):"
+    assert "Demo accounts (password 'demo'):" in output.splitlines()
+    assert demo.DEMO_TOTP_SECRET in output
+
+
+def test_demo_admin_has_the_published_authenticator_and_demo_code_prints_its_code():
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    load_demo()
+    load_demo()  # running twice keeps one device
+    device = TOTPDevice.objects.get(user__email="admin@demo.example")
+    assert device.confirmed
+    assert base64.b32encode(device.bin_key).decode() == demo.DEMO_TOTP_SECRET
+    out = io.StringIO()
+    call_command("demo_code", stdout=out, stderr=io.StringIO())
+    assert device.verify_token(out.getvalue().strip())
+    assert not TOTPDevice.objects.exclude(user__email="admin@demo.example").exists()
 
 
 def test_running_twice_gives_the_same_rows_and_resets_passwords():

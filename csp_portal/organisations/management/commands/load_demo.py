@@ -45,3 +45,8 @@ class Command(BaseCommand):
         width = max(len(email) for email, _ in ctx.accounts)
         for email, description in ctx.accounts:
             self.stdout.write(f"  {email:<{width}}  {description}")
+        self.stdout.write(
+            "Site administrators also enter a two-factor code. For admin@demo.example, add the demo secret "
+            f"{demo.DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits), or run "
+            "'manage.py demo_code' for the current code."
+        )
