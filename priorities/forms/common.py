@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
+from django.utils.html import escape
 
 from assessments.models import Threat
 from csp_portal.organisations.models import User
@@ -74,7 +75,8 @@ def threat_labels(field: forms.ModelMultipleChoiceField) -> None:
 
     field.label_from_instance = label
     if threats and not several:
-        field.help_text = f"{field.help_text} As ranked in {threats[0].assessment.title}.".strip()
+        # crispy-forms-gds marks help text safe: escape what people typed.
+        field.help_text = f"{field.help_text} As ranked in {escape(threats[0].assessment.title)}.".strip()
 
 
 def row_helper(form, *fields) -> None:

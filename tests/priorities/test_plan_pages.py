@@ -411,3 +411,13 @@ def test_priority_history_shows_before_and_after(login, cast, world):
     assert "Domestic violence and abuse" in body and "Domestic abuse" in body
     assert "Deleted: Outcome, “Domestic abuse”" in body
     assert "Increase reporting of domestic abuse" in body
+
+
+def test_what_people_typed_is_escaped_in_hints_and_labels(login, cast, world):
+    world.assessment.title = "<script>alert('assessment')</script>"
+    world.assessment.save()
+    world.threats["Fraud"].name = "<b>Fraud</b>"
+    world.threats["Fraud"].save()
+    body = login(cast.officer).get(url("priority_create", world.plan)).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert" in body
+    assert "<b>Fraud</b>" not in body
