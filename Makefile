@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up, load the Lancashire demo and serve it on http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
-	@echo "make lint   ruff and djLint"
+	@echo "make lint   ruff, djLint, bandit and pip-audit (pip-audit needs the network)"
 
 $(STAMP)/python: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "CSP Portal needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -39,6 +39,7 @@ run: venv assets
 	@echo
 	@echo "CSP Portal is at http://$(HOST):$(PORT)/"
 	@echo "Sign in as officer@demo.example (or admin@, lead@, board@, analyst@, officer-csr@demo.example), password: demo"
+	@echo "admin@demo.example also asks for a two-factor code: run '$(BIN)/python manage.py demo_code' for it"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -53,6 +54,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --check templates
+	$(BIN)/bandit -c pyproject.toml -r . -q
+	@# Looks the installed packages up in PyPI's vulnerability data, so it needs the network: it runs
+	@# here, never in CI (.ci/run does not call make lint).
+	$(BIN)/pip-audit --progress-spinner off
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules static/dist staticfiles

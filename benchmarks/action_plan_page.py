@@ -175,7 +175,7 @@ def main() -> None:
     from tests.services import start_postgres
 
     with tempfile.TemporaryDirectory(prefix="bench-action-plan-") as workdir:
-        os.chmod(workdir, 0o755)  # noqa: S103 - PostgreSQL runs as another user and keeps its data here
+        os.chmod(workdir, 0o755)  # noqa: S103 - PostgreSQL runs as another user and keeps its data here # nosec B103
         service = start_postgres(Path(workdir))
         try:
             create_database(service.url)

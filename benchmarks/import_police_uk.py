@@ -182,7 +182,7 @@ def main() -> None:
     stop = None
     with tempfile.TemporaryDirectory(prefix="bench-police-uk-") as workdir:
         workdir = Path(workdir)
-        os.chmod(workdir, 0o755)  # noqa: S103 - PostgreSQL runs as another user and keeps its data here
+        os.chmod(workdir, 0o755)  # noqa: S103 - PostgreSQL runs as another user and keeps its data here # nosec B103
         path = workdir / "2024-lancashire-street.csv"
         started = time.perf_counter()
         generate(path, args.rows)

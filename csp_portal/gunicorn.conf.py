@@ -62,7 +62,7 @@ max_requests = 1000
 max_requests_jitter = 100
 # Heartbeat files in memory, not on the container's overlay filesystem, where writes can stall.
 # gunicorn creates them unlinked, with a random name, so a shared directory is safe.
-SHARED_MEMORY = "/dev/shm"  # noqa: S108
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 # nosec B108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
 # Trust the proxy's X-Forwarded-Proto, the one header Django's SECURE_PROXY_SSL_HEADER reads, and

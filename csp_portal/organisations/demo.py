@@ -27,13 +27,13 @@ from django.utils.module_loading import autodiscover_modules
 
 from .models import Agency, Authority, Membership, Partnership, PoliceDivision, PoliceForceArea, Role, User
 
-DEFAULT_PASSWORD = "demo"
+DEFAULT_PASSWORD = "demo"  # the published demo password # nosec B105
 
 # Site administrators must use two-factor authentication, so the demo administrator has an
 # authenticator-app device with this fixed, published secret. Never use it outside the demo:
 # `manage.py demo_code` prints the current code, and load_demo prints the secret.
 DEMO_TOTP_KEY = b"CSP-Portal-demo-only".hex()
-DEMO_TOTP_SECRET = "INJVALKQN5ZHIYLMFVSGK3LPFVXW43DZ"
+DEMO_TOTP_SECRET = "INJVALKQN5ZHIYLMFVSGK3LPFVXW43DZ"  # published on purpose # nosec B105
 
 Step = Callable[["DemoContext"], None]
 _steps: dict[str, tuple[int, Step]] = {}
