@@ -5,3 +5,14 @@ class ReportsConfig(AppConfig):
     """Quarterly monitoring reports rendered to PDF, and dashboards."""
 
     name = "reports"
+    verbose_name = "Reports and dashboards"
+
+    def ready(self) -> None:
+        import logging
+
+        from . import permissions  # noqa: F401 - registers the rules
+
+        # WeasyPrint logs every layout step, and fontTools every font it unpacks, at INFO: pages of
+        # noise per report in the worker's log. Their warnings and errors still show.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)

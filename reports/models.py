@@ -1,0 +1,227 @@
+"""Quarterly monitoring reports, the jobs that render them, and the board's decisions.
+
+The **quarterly monitoring report** is the core of a partnership's board pack: a PDF of its
+priorities, action plans, escalations, indicators and funding for one financial-year quarter.
+
+- A ``ReportJob`` is one request to render it, which the requester watches: queued, rendering,
+  ready or failed (with the reason). A *draft* job leaves a PDF on the job; an *issue* job leaves
+  an immutable ``ReportVersion``.
+- A ``ReportVersion`` is an issued report: the snapshot of the data it shows (plain JSON), its PDF,
+  the PDF's SHA-256 checksum, who issued it and when. Rendering the snapshot again gives the same
+  document, however the plan has changed since.
+- A ``Decision`` is what the board decided about an escalation (the support a progress return asked
+  for); it shows on the action and in the next report.
+- ``ReportSettings`` holds a partnership's logo, colour and protective marking, and which quarter
+  its report was last drafted for by the scheduled job.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actionplans.models import ProgressReturn, QuarterFields
+from csp_portal.organisations.models import Partnership
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hexadecimal digits, like #1d70b8.")
+
+
+class ReportSettings(models.Model):
+    """How a partnership's reports look (logo, colour, protective marking), and the last quarter
+    whose draft the scheduled job made for it: the job claims a quarter by moving that mark with a
+    conditional UPDATE, so two runs never draft the same quarter twice."""
+
+    class Marking(models.TextChoices):
+        OFFICIAL = "OFFICIAL", "OFFICIAL"
+        OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="report_settings")
+    logo = models.ImageField(
+        upload_to="reports/logos/",
+        blank=True,
+        help_text="A PNG or JPEG image, at most 500 KB. It is shown on the report's cover.",
+    )
+    logo_alt = models.CharField(
+        "logo description",
+        max_length=200,
+        blank=True,
+        help_text="What the logo says, for people who cannot see it, e.g. 'Lancaster District CSP'.",
+    )
+    colour = models.CharField(
+        "accent colour",
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text="Used for headings and rules, e.g. #1d70b8. It must be dark enough to read on white.",
+    )
+    protective_marking = models.CharField(max_length=30, choices=Marking.choices, default=Marking.OFFICIAL)
+    drafted_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    drafted_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["drafted_year", "drafted_number"])
+
+    class Meta:
+        verbose_name = "report settings"
+        verbose_name_plural = "report settings"
+
+    def __str__(self) -> str:
+        return f"Report settings of {self.partnership}"
+
+
+class ReportVersion(QuarterFields):
+    """An issued quarterly report: immutable once written. Every issue of a quarter's report is
+    kept as the next version number; the board downloads them."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="report_versions")
+    version = models.PositiveSmallIntegerField()
+    snapshot = models.JSONField(help_text="The data the report shows, frozen when it was issued.")
+    pdf = models.FileField(upload_to="reports/issued/%Y/")
+    checksum = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("size in bytes")
+    pages = models.PositiveSmallIntegerField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["partnership", "-year", "-number", "-version"]
+        get_latest_by = "issued_at"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year", "number", "version"], name="one_version_number"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="report_version_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.quarter.label} report, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValidationError("An issued report cannot be changed: issue a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Issued reports are kept: they cannot be deleted.")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.partnership.slug}-{self.quarter.slug}-v{self.version}.pdf"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_download", args=[self.partnership.slug, self.pk])
+
+
+class ReportJob(QuarterFields):
+    """One request to render a partnership's quarterly report, which the requester can watch.
+
+    Created in the request and queued after the transaction commits; the worker claims it
+    (rendering), and marks it ready only in the transaction that records the stored PDF, so a
+    worker killed mid-render leaves it rendering for the redelivered task to finish, never ready
+    without a file."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ISSUE = "issue", "Issue"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    FINISHED = (Status.READY, Status.FAILED)
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="report_jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DRAFT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_jobs",
+        help_text="Empty when the scheduled quarter-end job asked for it.",
+    )
+    scheduled = models.BooleanField(default=False, help_text="Drafted by the quarter-end schedule.")
+    stage = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="The worker process that last claimed it.")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/drafts/%Y/", blank=True)
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    result = models.ForeignKey(
+        ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="jobs", verbose_name="issued"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["partnership", "year", "number"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="report_job_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(pdf="") | Q(result__isnull=False), name="ready_job_has_a_pdf"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quarter.label} report for {self.partnership} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_job", args=[self.partnership.slug, self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def download_url(self) -> str | None:
+        if self.status != self.Status.READY:
+            return None
+        if self.result_id:
+            return self.result.get_absolute_url()
+        return reverse("reports:report_job_download", args=[self.partnership.slug, self.pk])
+
+
+class Decision(models.Model):
+    """What the board decided about an escalation: the support a progress return asked of it.
+
+    Recorded by the partnership officer after the meeting; shown on the action and in the next
+    quarter's report. A deferred escalation stays among the decisions the board is asked to make."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        AGREED_WITH_CHANGES = "amended", "Agreed with changes"
+        DEFERRED = "deferred", "Deferred to a later meeting"
+        NOT_AGREED = "declined", "Not agreed"
+        NOTED = "noted", "Noted, no action"
+
+    progress_return = models.ForeignKey(ProgressReturn, on_delete=models.CASCADE, related_name="board_decisions")
+    meeting_date = models.DateField("board meeting date")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decision = models.TextField("what the board decided")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["progress_return", "meeting_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["progress_return", "meeting_date"], name="one_decision_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.meeting_date:%d %B %Y}: {self.progress_return}"
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.progress_return.action.priority.plan.partnership
