@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplans.tasks.send_return_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Drafts every partnership's quarterly report in the first days after a quarter ends.
+    "draft-quarter-end-reports": {
+        "task": "reports.draft_quarter_end_reports",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # Action plans: progress returns are due RETURN_DEADLINE_DAYS after a quarter ends (15 January for

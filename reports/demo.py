@@ -1,0 +1,135 @@
+"""Demonstration reports: Lancaster District CSP's board has met, recorded its decisions on the
+escalations of an earlier quarter, and been issued the report of the newest quarter with returns.
+
+Two quarterly indicators for Lancaster give the report charts to draw; their figures are ILLUSTRATIVE,
+invented for the demo and labelled so, not real statistics. The report is rendered here, through the
+same service as the background job (it takes a few seconds), once: loading the demo again keeps it.
+
+Runs after the action plans' step (order 650), which writes the returns.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from actionplans.models import ProgressReturn
+from actionplans.quarters import Quarter
+from actionplans.queries import reporting_quarter
+from assessments.models import Indicator, IndicatorValue
+from csp_portal.organisations.demo import DemoContext, demo_step
+from csp_portal.organisations.models import Authority, User
+
+from . import services
+from .models import Decision, ReportJob, ReportSettings, ReportVersion
+
+ILLUSTRATIVE = "Illustrative figures invented for the demo, not real statistics"
+# Name, unit, target, figures for the eight quarters before the one being reported, oldest first.
+INDICATORS = [
+    ("Repeat referrals to MARAC, Lancaster", "referrals", Decimal("30"), [41, 38, 44, 36, 35, 33, 37, 31]),
+    ("Alcohol-related violent crime, Lancaster", "offences", None, [212, 198, 240, 221, 205, 190, 228, 214]),
+]
+DECISIONS = [
+    (
+        Decision.Outcome.AGREED,
+        "The board agreed to write to the commissioners and asked the partnership officer to report back at the "
+        "next meeting.",
+    ),
+    (Decision.Outcome.DEFERRED, "Deferred to the next meeting, when the funding position for next year is known."),
+]
+
+
+def _logo() -> bytes:
+    """A plain placeholder logo: the letters CSP on the partnership's colour."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 120), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, 119, 119], fill="#00703c")
+    draw.text((22, 38), "CSP", fill="#ffffff", font_size=40)
+    draw.text((136, 26), "Lancaster District", fill="#0b0c0c", font_size=26)
+    draw.text((136, 64), "Community Safety", fill="#0b0c0c", font_size=26)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _indicators(lancaster, reported: Quarter) -> None:
+    authority = Authority.objects.filter(ons_code="E07000121").first()
+    quarters = [reported - n for n in range(8, 0, -1)]
+    for name, unit, target, figures in INDICATORS:
+        indicator, _ = Indicator.objects.update_or_create(
+            partnership=lancaster,
+            name=name,
+            defaults={
+                "unit": unit,
+                "source": ILLUSTRATIVE,
+                "desired_direction": Indicator.Direction.DOWN,
+                "frequency": Indicator.Frequency.QUARTER,
+                "target": target,
+                "authority": authority,
+                "crime_type": "",
+            },
+        )
+        for quarter, value in zip(quarters, figures, strict=True):
+            IndicatorValue.objects.update_or_create(
+                indicator=indicator, period_start=quarter.start, defaults={"value": Decimal(value)}
+            )
+
+
+def _decisions(lancaster, quarter: Quarter, officer: User) -> int:
+    escalations = (
+        ProgressReturn.objects.filter(
+            action__priority__plan__partnership=lancaster,
+            year=quarter.year,
+            number=quarter.number,
+            status__in=[ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED],
+        )
+        .exclude(support_needed="")
+        .order_by("action__priority__order", "action__order")
+    )
+    meeting = quarter.end + timedelta(days=24)
+    recorded = 0
+    for progress, (outcome, text) in zip(escalations, DECISIONS, strict=False):
+        if not Decision.objects.filter(progress_return=progress).exists():
+            services.record_decision(progress, actor=officer, meeting_date=meeting, outcome=outcome, decision=text)
+            recorded += 1
+    return recorded
+
+
+@demo_step(order=700)
+def reports(ctx: DemoContext) -> None:
+    """Lancaster's report look, two illustrative indicators, board decisions and one issued report."""
+    lancaster = ctx.partnership("lancaster")
+    officer = User.objects.filter(email="officer@demo.example").first()
+    if officer is None or not ProgressReturn.objects.filter(action__priority__plan__partnership=lancaster).exists():
+        ctx.report("Reports: skipped, the Lancaster action plan and its returns are missing.")
+        return
+    found, _ = ReportSettings.objects.get_or_create(partnership=lancaster)
+    if not found.logo:
+        found.logo.save("lancaster-demo-logo.png", ContentFile(_logo()), save=False)
+        found.logo_alt, found.colour = "Lancaster District Community Safety Partnership", "#00703c"
+        found.save()
+    reported = reporting_quarter() - 1
+    _indicators(lancaster, reported + 1)
+    decided = _decisions(lancaster, reported - 1, officer)
+    issued = ReportVersion.objects.filter(partnership=lancaster, year=reported.year, number=reported.number).first()
+    if issued is None:
+        job = ReportJob.objects.create(
+            partnership=lancaster,
+            year=reported.year,
+            number=reported.number,
+            kind=ReportJob.Kind.ISSUE,
+            requested_by=officer,
+            stage="Waiting for a worker",
+        )
+        job = services.run_job(job.pk, notify=False)
+        issued = job.result
+    ctx.report(
+        f"Reports: {decided} board decision(s) recorded on {(reported - 1).label} escalations; the {reported.label} "
+        f"report of {lancaster.name} issued as version {issued.version if issued else '?'} "
+        f"({issued.pages if issued else '?'} pages); two Lancaster indicators with illustrative figures."
+    )
