@@ -14,6 +14,7 @@ urlpatterns = [
     path("partnerships/<slug:slug>/plans/", include("priorities.urls")),
     path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),
     path("partnerships/<slug:slug>/actions/", include("actionplans.urls")),
+    path("partnerships/<slug:slug>/reports/", include("reports.urls")),
     path("my-actions/", include("actionplans.my_urls")),
     path("", include("csp_portal.organisations.urls")),
 ]

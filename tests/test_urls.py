@@ -94,6 +94,17 @@ SIGNED_IN = {
     "plan_import",
     "my_actions",
     "my_actions_quarter",
+    "dashboard",
+    "report_list",
+    "report_download",
+    "report_quarter",
+    "report_preview",
+    "report_request",
+    "report_job",
+    "report_job_status",
+    "report_job_download",
+    "report_decision",
+    "report_settings",
 }
 SAMPLE_VALUES = ["lancaster", "1", "2025-26-Q2", "MQ", "set-password", "x"]
 

@@ -1,0 +1,167 @@
+"""Forms for reports: they parse and validate what people type; ``services.py`` does the writing."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from actionplans.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from actionplans.quarters import Quarter
+
+from .models import HEX_COLOUR, Decision, ReportJob, ReportSettings
+from .snapshot import MAX_LOGO_BYTES
+
+LOGO_TYPES = {"PNG", "JPEG"}
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class QuarterField(forms.Field):
+    """A financial-year quarter typed as '2025/26 Q2' (or '2025-26-Q2')."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return Quarter.parse(value)
+        except ValueError:
+            raise ValidationError("Enter a quarter as financial year and quarter, for example 2025/26 Q2") from None
+
+
+class QuarterForm(forms.Form):
+    """Which quarter the dashboard shows (a GET form)."""
+
+    quarter = QuarterField(
+        label="Quarter",
+        help_text="For example, 2025/26 Q2 (July to September 2025).",
+        error_messages={"required": "Enter a quarter, for example 2025/26 Q2"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("quarter", field_width=10))
+
+    def clean_quarter(self):
+        quarter = self.cleaned_data["quarter"]
+        if quarter > Quarter.current():
+            raise ValidationError(f"{quarter.label} has not started yet: choose this quarter or an earlier one")
+        return quarter
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ReportJob.Kind.choices,
+        error_messages={
+            "required": "Choose to make a draft or to issue the report",
+            "invalid_choice": "Choose to make a draft or to issue the report",
+        },
+    )
+
+
+class MeetingDateField(DateInputField):
+    def __init__(self, **kwargs):
+        super().__init__(label="Date of the board meeting", help_text="For example, 14 10 2025.", **kwargs)
+        self.error_messages["required"] = "Enter the date of the board meeting"
+        self.error_messages["incomplete"] = "Enter the day, month and year of the board meeting"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:  # e.g. 'day is out of range for month'
+            raise ValidationError("The date of the board meeting must be a real date") from None
+
+
+class DecisionForm(forms.Form):
+    meeting_date = MeetingDateField()
+    outcome = forms.ChoiceField(
+        label="What did the board decide?",
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the board decided"},
+    )
+    decision = forms.CharField(
+        label="The decision, as minuted",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="What the board agreed, who will act on it, and by when.",
+        error_messages={"required": "Enter what the board decided"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("meeting_date"),
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("decision", rows=5),
+        )
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of the colour against white."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+class ReportSettingsForm(forms.ModelForm):
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    class Meta:
+        model = ReportSettings
+        fields = ["protective_marking", "colour", "logo", "logo_alt"]
+        widgets = {"protective_marking": forms.RadioSelect, "logo": forms.FileInput}
+        labels = {"logo": "Logo"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colour"].validators = [HEX_COLOUR]
+        self.helper = _helper(
+            Field.radios("protective_marking", legend_size=Size.MEDIUM),
+            Field.text("colour", field_width=10),
+            Fieldset(Field("logo"), Field.checkbox("remove_logo"), Field.text("logo_alt"), legend="Logo"),
+        )
+
+    def clean_colour(self):
+        colour = (self.cleaned_data.get("colour") or "").lower()
+        if colour and contrast_with_white(colour) < 4.5:
+            ratio = contrast_with_white(colour)
+            raise ValidationError(
+                f"Choose a darker colour: {colour} has a contrast of {ratio:.1f} to 1 against white, "
+                "and headings need at least 4.5 to 1 to be readable"
+            )
+        return colour
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "image"):
+            if logo.size > MAX_LOGO_BYTES:
+                raise ValidationError("The logo must be smaller than 500 KB")
+            if logo.image.format not in LOGO_TYPES:
+                raise ValidationError("The logo must be a PNG or JPEG image")
+        return logo
+
+    def clean(self):
+        cleaned = super().clean()
+        has_logo = bool(cleaned.get("logo")) and not cleaned.get("remove_logo")
+        if has_logo and not (cleaned.get("logo_alt") or "").strip():
+            self.add_error("logo_alt", "Describe the logo for people who cannot see it")
+        return cleaned

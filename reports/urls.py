@@ -1,0 +1,31 @@
+"""Mounted at partnerships/<slug>/reports/: the dashboard, the quarterly reports, their jobs and the
+board's decisions."""
+
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
+
+from actionplans.quarters import QuarterConverter
+
+from . import views
+
+if "quarter" not in get_converters():
+    register_converter(QuarterConverter, "quarter")
+
+app_name = "reports"
+
+quarter = "quarters/<quarter:quarter>/"
+job = "jobs/<int:job_id>/"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("issued/", views.report_list, name="report_list"),
+    path("issued/<int:version_id>/download/", views.report_download, name="report_download"),
+    path(quarter, views.report_quarter, name="report_quarter"),
+    path(quarter + "preview/", views.report_preview, name="report_preview"),
+    path(quarter + "request/", views.report_request, name="report_request"),
+    path(job, views.report_job, name="report_job"),
+    path(job + "status/", views.report_job_status, name="report_job_status"),
+    path(job + "draft.pdf", views.report_job_download, name="report_job_download"),
+    path("escalations/<int:return_id>/decision/", views.report_decision, name="report_decision"),
+    path("settings/", views.report_settings, name="report_settings"),
+]

@@ -1,0 +1,277 @@
+"""The dashboard, the quarterly reports and the board's decisions. Each page finds the partnership
+named in the URL (404 outside the user's partnerships), checks the permission (403 for a role that
+may only read), parses the input, calls one service and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from actionplans.quarters import Quarter
+from actionplans.queries import reporting_quarter
+from csp_portal.organisations.permissions import partnership_for
+
+from . import queries, rendering, services, snapshot
+from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links
+from .models import Decision, ReportJob
+
+VIEW = "reports.view_reports"
+PREPARE = "reports.prepare_reports"
+
+
+def _may_prepare(request, partnership) -> bool:
+    return request.user.has_perm(PREPARE, partnership)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+# -- The dashboard ------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request, slug: str):
+    """What the board reads between meetings: RAG by priority, returns outstanding, escalations,
+    indicator trends, funding, and the issued reports to download."""
+    partnership = partnership_for(request.user, slug, VIEW)
+    form = QuarterForm(request.GET or None)
+    quarter = reporting_quarter()
+    if form.is_valid():
+        quarter = form.cleaned_data["quarter"]
+    data = snapshot.build(partnership, quarter)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "partnership": partnership,
+            "quarter": quarter,
+            "report": data,
+            "form": form,
+            "errors": error_links(form),
+            "outstanding": [a for s in data["priorities"] for a in s["actions"] if a["outstanding"]],
+            "versions": list(queries.versions_of(partnership)[:5]),
+            "can_prepare": _may_prepare(request, partnership),
+        },
+    )
+
+
+# -- Issued reports -----------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request, slug: str):
+    """Every issued report of the partnership, to download; officers prepare a quarter's report."""
+    partnership = partnership_for(request.user, slug, VIEW)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "partnership": partnership,
+            "versions": list(queries.versions_of(partnership)),
+            "quarters": queries.quarters_offered(),
+            "can_prepare": _may_prepare(request, partnership),
+        },
+    )
+
+
+@login_required
+def report_download(request, slug: str, version_id: int):
+    partnership = partnership_for(request.user, slug, VIEW)
+    version = queries.version_in(partnership, version_id)
+    if version is None:
+        raise Http404("No such report in this partnership.")
+    return _pdf_response(version.pdf, version.filename)
+
+
+def _pdf_response(file, filename: str) -> FileResponse:
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The PDF of this report is missing: please tell a site administrator.") from None
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- Preparing a quarter's report ---------------------------------------------------------------------
+
+
+def _quarter_context(request, partnership, quarter: Quarter, **extra) -> dict:
+    can_prepare = _may_prepare(request, partnership)
+    versions = list(queries.versions_of(partnership).filter(year=quarter.year, number=quarter.number))
+    context = {
+        "partnership": partnership,
+        "quarter": quarter,
+        "versions": versions,
+        "can_prepare": can_prepare,
+        "jobs": queries.jobs_of(partnership, quarter) if can_prepare else [],
+        "next_version": (max((v.version for v in versions), default=0) + 1),
+        "future": quarter > Quarter.current(),
+    }
+    if can_prepare:
+        data = snapshot.build(partnership, quarter)
+        context["report"] = data
+    context.update(extra)
+    return context
+
+
+@login_required
+def report_quarter(request, slug: str, quarter: Quarter):
+    """A quarter's report: its issued versions and, for officers, the preview, drafts, issuing and
+    the escalations whose decisions they record after the meeting."""
+    partnership = partnership_for(request.user, slug, VIEW)
+    return render(request, "reports/quarter.html", _quarter_context(request, partnership, quarter))
+
+
+@login_required
+def report_preview(request, slug: str, quarter: Quarter):
+    """The draft report from today's data as HTML, from the template the PDF uses."""
+    partnership = partnership_for(request.user, slug, PREPARE)
+    data = snapshot.build(partnership, quarter)
+    back = reverse("reports:report_quarter", args=[partnership.slug, quarter])
+    return HttpResponse(rendering.render_html(data, preview=True, request=request, back_url=back))
+
+
+@login_required
+@require_POST
+def report_request(request, slug: str, quarter: Quarter):
+    """Queue a draft PDF or the next issued version; the job page follows it."""
+    partnership = partnership_for(request.user, slug, PREPARE)
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        try:
+            job = services.request_report(partnership, quarter, actor=request.user, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(job)
+    context = _quarter_context(request, partnership, quarter, request_form=form, errors=error_links(form))
+    return render(request, "reports/quarter.html", context)
+
+
+# -- Jobs ---------------------------------------------------------------------------------------------
+
+
+def _job(request, slug: str, job_id: int) -> ReportJob:
+    partnership = partnership_for(request.user, slug, PREPARE)
+    job = queries.job_in(partnership, job_id)
+    if job is None:
+        raise Http404("No such report job in this partnership.")
+    return job
+
+
+def job_state(job: ReportJob) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "stage": job.stage,
+        "finished": job.is_finished,
+        "error": job.error,
+        "attempts": job.attempts,
+        "download_url": job.download_url or "",
+        "pages": job.pages,
+        "version": job.result.version if job.result_id else None,
+    }
+
+
+@login_required
+def report_job(request, slug: str, job_id: int):
+    """A report job's progress: the page follows it without reloading (or on refresh, without JS)."""
+    job = _job(request, slug, job_id)
+    return render(
+        request,
+        "reports/job.html",
+        {"partnership": job.partnership, "job": job, "quarter": job.quarter, "state": job_state(job)},
+    )
+
+
+@login_required
+def report_job_status(request, slug: str, job_id: int):
+    return JsonResponse(job_state(_job(request, slug, job_id)), headers={"Cache-Control": "no-store"})
+
+
+@login_required
+def report_job_download(request, slug: str, job_id: int):
+    """A draft's PDF (an issue job's PDF is its issued version)."""
+    job = _job(request, slug, job_id)
+    if job.status != ReportJob.Status.READY:
+        raise Http404("This report is not ready.")
+    if job.result_id:
+        return redirect(job.result.get_absolute_url())
+    return _pdf_response(job.pdf, f"{job.partnership.slug}-{job.quarter.slug}-draft-{job.pk}.pdf")
+
+
+# -- The board's decisions ----------------------------------------------------------------------------
+
+
+@login_required
+def report_decision(request, slug: str, return_id: int):
+    """Record what the board decided about an escalation."""
+    partnership = partnership_for(request.user, slug, PREPARE)
+    progress = queries.escalation_in(partnership, return_id)
+    if progress is None or not progress.support_needed.strip():
+        raise Http404("No such escalation in this partnership.")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_decision(progress, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, "The board's decision has been recorded. It shows on the action and in the next report."
+            )
+            return redirect("reports:report_quarter", slug=partnership.slug, quarter=progress.quarter)
+    return render(
+        request,
+        "reports/decision.html",
+        {
+            "partnership": partnership,
+            "progress": progress,
+            "action": progress.action,
+            "quarter": progress.quarter,
+            "decisions": queries.decisions_on(progress),
+            "form": form,
+            "errors": error_links(form),
+            "outcomes": Decision.Outcome,
+        },
+    )
+
+
+# -- How the reports look -----------------------------------------------------------------------------
+
+
+@login_required
+def report_settings(request, slug: str):
+    partnership = partnership_for(request.user, slug, PREPARE)
+    current = queries.settings_of(partnership)
+    form = ReportSettingsForm(request.POST or None, request.FILES or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        logo = form.cleaned_data.get("logo")
+        try:
+            services.change_settings(
+                partnership,
+                actor=request.user,
+                values={name: form.cleaned_data.get(name) for name in ("protective_marking", "colour", "logo_alt")},
+                logo=logo if isinstance(logo, UploadedFile) else None,
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The report settings have been saved. New reports and drafts use them.")
+            return redirect("reports:report_list", slug=partnership.slug)
+    return render(
+        request,
+        "reports/settings.html",
+        {"partnership": partnership, "form": form, "errors": error_links(form), "current": current},
+    )
