@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import SwitchPartnershipForm
-from .models import Partnership
+from .models import Partnership, Role
 from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
 from .queries import members_of, partnership_overview
 
@@ -14,6 +14,9 @@ from .queries import members_of, partnership_overview
 def home(request):
     """Land on the partnership the user works in; people without a role yet are told so."""
     if request.partnership:  # a lazy object: test its truth, not its identity
+        roles = roles_by_partnership(request.user).get(request.partnership.pk, frozenset()) - PSEUDO_ROLES
+        if roles == {Role.Kind.BOARD}:  # board members read the dashboard and the issued reports
+            return redirect("reports:dashboard", slug=request.partnership.slug)
         return redirect(request.partnership)
     if request.user.is_superuser:
         return redirect("partnership_list")
