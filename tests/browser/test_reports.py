@@ -1,0 +1,90 @@
+"""The dashboard and reports in a real browser: a board member lands on the dashboard and downloads
+an issued report; an officer previews the draft and requests a PDF, and the job page shows its
+progress and then the link without reloading; every page passes axe-core's WCAG 2.2 AA checks."""
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def media(tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_board_member_lands_on_the_dashboard_and_downloads_the_issued_report(visit, media, demo):
+    visit.sign_in("board@demo.example")
+    page = visit.page
+    assert page.url.endswith("/partnerships/lancaster/reports/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Lancaster District CSP"
+    assert page.get_by_role("table", name="Status of actions by priority").is_visible()
+    assert page.get_by_role("link", name="Dashboard and reports").get_attribute("aria-current") == "true"
+    visit.assert_accessible()
+
+    page.get_by_role("link", name="All issued reports").click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="quarterly monitoring report, version 1").first.click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert download.value.suggested_filename.startswith("lancaster-")
+
+
+def test_the_dashboard_explains_a_bad_quarter(visit, media, demo):
+    visit.sign_in("board@demo.example")
+    visit.page.get_by_label("Quarter").fill("sometime")
+    visit.page.get_by_role("button", name="Show this quarter").click()
+    visit.page.wait_for_load_state()
+    assert "for example 2025/26 Q2" in visit.page.get_by_role("alert").inner_text()
+    visit.assert_accessible()
+
+
+def test_the_county_dashboard_links_county_district_and_unitary_progress(visit, media, demo):
+    visit.sign_in("analyst@demo.example")
+    visit.goto("/partnerships/lancashire/reports/")
+    assert visit.page.get_by_role("heading", name="District and unitary progress on county priorities").is_visible()
+    visit.assert_accessible()
+
+
+def test_officer_previews_then_requests_a_draft_and_sees_it_arrive(visit, media, demo, celery_worker):
+    visit.sign_in("officer@demo.example")
+    page = visit.page
+    page.get_by_role("link", name="Dashboard and reports").click()
+    page.get_by_role("link", name="All issued reports").click()
+    page.get_by_role("link", name="Logo, colour and protective marking of the reports").click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+    page.go_back()
+    page.get_by_role("link", name=re.compile(r"Q2 \(July to September")).first.click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+
+    page.get_by_role("link", name="Preview the draft report in the browser").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Executive summary").is_visible()
+    visit.assert_accessible()
+    page.get_by_role("link", name="Back to the").click()
+    page.wait_for_load_state()
+
+    page.get_by_role("button", name="Make a draft PDF").click()
+    page.wait_for_load_state()
+    status = page.locator("[data-job-status]")
+    assert status.inner_text() in {"Queued", "Rendering"}
+    visit.assert_accessible()
+    page.evaluate("window.notReloaded = true")
+    link = page.get_by_role("link", name="Download the draft report")
+    link.wait_for(timeout=120_000)
+    assert status.inner_text() == "Ready"
+    assert page.evaluate("window.notReloaded") is True  # the page followed the job without reloading
+    assert page.get_by_text("Refresh the page").count() == 0
+    visit.assert_accessible()
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
