@@ -89,10 +89,14 @@ def test_admin_lists_run_a_fixed_number_of_queries(login, cast, model):
     assert count() == small
 
 
+def _policy(response) -> dict[str, list[str]]:
+    directives = (part.split() for part in response["Content-Security-Policy"].split(";") if part.strip())
+    return {name: values for name, *values in directives}
+
+
 def test_only_admin_pages_allow_inline_styles(login, cast):
     client = login(cast.admin)
-    admin_policy = client.get(admin_url(Agency, "add"))["Content-Security-Policy"]
-    page_policy = client.get(reverse("partnership_detail", args=["lancaster"]))["Content-Security-Policy"]
-    assert "style-src 'self' 'unsafe-inline'" in admin_policy
-    assert "style-src 'self';" in page_policy
-    assert "'unsafe-inline'" not in page_policy
+    admin_policy = _policy(client.get(admin_url(Agency, "add")))
+    page_policy = _policy(client.get(reverse("partnership_detail", args=["lancaster"])))
+    assert sorted(admin_policy["style-src"]) == ["'self'", "'unsafe-inline'"]
+    assert page_policy["style-src"] == ["'self'"]
