@@ -4,6 +4,7 @@ import io
 
 import pandas as pd
 import pytest
+from django.urls import reverse
 
 from priorities.models import Commitment, CurrentWork, Outcome, Plan, Priority
 
@@ -421,3 +422,8 @@ def test_what_people_typed_is_escaped_in_hints_and_labels(login, cast, world):
     body = login(cast.officer).get(url("priority_create", world.plan)).content.decode()
     assert "<script>alert" not in body and "&lt;script&gt;alert" in body
     assert "<b>Fraud</b>" not in body
+
+
+def test_priority_page_links_to_its_action_plan(login, cast, world):
+    body = login(cast.board_member).get(url("priority_detail", world.plan, priority_id=world.abuse.pk)).content.decode()
+    assert reverse("actionplans:priority_plan", args=["lancaster", world.abuse.pk]) in body
