@@ -555,7 +555,10 @@ def _rollup(county: Partnership, sections: list[dict], quarter: Quarter) -> dict
                 "counts": counts_dict(total),
             }
         )
-    return {"districts": [d.name for d in districts], "priorities": rows}
+    overall = Counter()
+    for row in rows:
+        overall.update({k: v for k, v in row["counts"].items() if k != "total"})
+    return {"districts": [d.name for d in districts], "priorities": rows, "counts": counts_dict(overall)}
 
 
 # -- The snapshot -------------------------------------------------------------------------------------

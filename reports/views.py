@@ -42,8 +42,8 @@ def dashboard(request, slug: str):
     """What the board reads between meetings: RAG by priority, returns outstanding, escalations,
     indicator trends, funding, and the issued reports to download."""
     partnership = partnership_for(request.user, slug, VIEW)
-    form = QuarterForm(request.GET or None)
     quarter = reporting_quarter()
+    form = QuarterForm(request.GET or None, initial={"quarter": quarter.label})
     if form.is_valid():
         quarter = form.cleaned_data["quarter"]
     data = snapshot.build(partnership, quarter)
