@@ -100,7 +100,7 @@ class ReportVersion(QuarterFields):
         return f"{self.partnership}: {self.quarter.label} report, version {self.version}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise ValidationError("An issued report cannot be changed: issue a new version instead.")
         super().save(*args, **kwargs)
 

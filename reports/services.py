@@ -104,6 +104,17 @@ def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | 
     if not Plan.objects.filter(partnership=partnership, status=Plan.Status.AGREED).exists():
         raise ValidationError({"quarter": f"{partnership.name} has no agreed plan to report on."})
     with transaction.atomic():
+        in_flight = ReportJob.objects.select_for_update().filter(
+            partnership=partnership,
+            year=quarter.year,
+            number=quarter.number,
+            kind=ReportJob.Kind.ISSUE,
+            status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RENDERING],
+        )
+        if kind == ReportJob.Kind.ISSUE and in_flight.exists():
+            raise ValidationError(
+                {"kind": f"The {quarter.label} report is being issued already: wait for it to finish"}
+            )
         job = ReportJob.objects.create(
             partnership=partnership,
             year=quarter.year,

@@ -57,6 +57,15 @@ def test_a_bad_request_queues_nothing(cast, data, quarter, kind, message):
     assert not ReportJob.objects.exists()
 
 
+def test_a_second_issue_waits_for_the_first_to_finish(cast, data, monkeypatch):
+    monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: None)
+    services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="issue")
+    with pytest.raises(ValidationError, match="being issued already"):
+        services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="issue")
+    services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="draft")  # drafts may run alongside
+    assert ReportJob.objects.count() == 2
+
+
 def test_a_partnership_without_an_agreed_plan_has_nothing_to_report(cast):
     with pytest.raises(ValidationError, match="no agreed plan"):
         services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="draft")

@@ -509,3 +509,10 @@ def test_job_and_decision_pages_do_not_grow_with_the_data(login, cast, data, ind
             recorded_at=timezone.now(),
         )
     assert [queries_of(client, page) for page in pages] == before
+
+
+@pytest.mark.parametrize("model", ["reportsettings", "reportversion", "reportjob", "decision"])
+def test_site_administrators_open_the_reports_admin(login, cast, data, media, model):
+    issued(cast)
+    job(cast)
+    assert login(cast.admin).get(reverse(f"admin:reports_{model}_changelist")).status_code == 200
