@@ -117,6 +117,8 @@ AXES_VERBOSE = False
 # A wrong code locks the device for 1, 2, 4, 8... seconds (times the factor) after each failure.
 OTP_TOTP_ISSUER = SERVICE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Administrators may delete someone's device (a lost phone) but never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

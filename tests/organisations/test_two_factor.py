@@ -150,3 +150,14 @@ def test_admin_cannot_turn_two_factor_off(login, cast):
     assert client.get(reverse("two_factor_disable")).status_code == 403
     assert client.post(reverse("two_factor_disable"), {"password": PASSWORD}).status_code == 403
     assert "must keep two-factor authentication on" in client.get(reverse("account")).content.decode()
+
+
+def test_admin_removes_a_lost_device_without_seeing_its_secret(login, cast):
+    device = TOTPDevice.objects.create(user=cast.officer, name="phone", confirmed=True)
+    client = login(cast.admin)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
