@@ -19,7 +19,7 @@ from csp_portal.organisations.permissions import partnership_for
 
 from . import queries, rendering, services, snapshot
 from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links
-from .models import Decision, ReportJob
+from .models import ReportJob
 
 VIEW = "reports.view_reports"
 PREPARE = "reports.prepare_reports"
@@ -242,7 +242,6 @@ def report_decision(request, slug: str, return_id: int):
             "decisions": queries.decisions_on(progress),
             "form": form,
             "errors": error_links(form),
-            "outcomes": Decision.Outcome,
         },
     )
 
