@@ -84,8 +84,9 @@ def produce_from(data: dict, *, stage=lambda text: None) -> Produced:
 
 
 def rerender_version(version: ReportVersion) -> Produced:
-    """Render an issued version again from its stored snapshot: the same document, whatever has
-    changed in the plan since (the same bytes, with the same fonts and WeasyPrint)."""
+    """Render an issued version again from its stored snapshot: the same content, whatever has
+    changed in the plan since; the same bytes too while the template, stylesheet, fonts and WeasyPrint
+    are those it was issued with. The stored PDF stays the record."""
     return produce_from(version.snapshot)
 
 

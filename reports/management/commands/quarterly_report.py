@@ -60,6 +60,13 @@ class Command(BaseCommand):
             f"{len(produced.rendered.pdf) / 1024:,.0f} KB, SHA-256 {checksum}. "
             f"{elapsed:.2f} s in all, {produced.rendered.seconds:.2f} s of it in WeasyPrint."
         )
-        if archived is not None:
-            same = "matches" if checksum == archived.checksum else "DOES NOT match"
-            self.stdout.write(f"The checksum {same} the archived version {archived.version} ({archived.checksum}).")
+        if archived is None:
+            return
+        if checksum == archived.checksum:
+            self.stdout.write(f"The checksum matches the archived version {archived.version} ({archived.checksum}).")
+        else:
+            self.stdout.write(
+                f"The checksum differs from the archived version {archived.version}'s ({archived.checksum}). The data "
+                "is the snapshot issued with it, so the difference comes from a template, stylesheet, font or "
+                "WeasyPrint that has changed since; the archived PDF remains the record."
+            )
