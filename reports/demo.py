@@ -110,6 +110,9 @@ def reports(ctx: DemoContext) -> None:
         return
     found, _ = ReportSettings.objects.get_or_create(partnership=lancaster)
     if not found.logo:
+        # One file, however often the demo is loaded into a fresh database with the same media folder.
+        name = ReportSettings._meta.get_field("logo").generate_filename(found, "lancaster-demo-logo.png")
+        found.logo.storage.delete(name)
         found.logo.save("lancaster-demo-logo.png", ContentFile(_logo()), save=False)
         found.logo_alt, found.colour = "Lancaster District Community Safety Partnership", "#00703c"
         found.save()
