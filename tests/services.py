@@ -160,10 +160,12 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     needs_postgres = not os.environ.get("DATABASE_URL")
     needs_redis = not os.environ.get("REDIS_URL")
     os.environ[STARTED_MARKER] = "1"
-    if not (needs_postgres or needs_redis):
-        return
     _workdir = Path(tempfile.mkdtemp(prefix="csp-portal-tests-"))
     os.chmod(_workdir, 0o755)
+    # Uploaded files and rendered reports go to the run's own folder, shared with the worker processes.
+    if not os.environ.get("MEDIA_ROOT"):
+        (_workdir / "media").mkdir()
+        os.environ["MEDIA_ROOT"] = str(_workdir / "media")
     try:
         if needs_postgres:
             service = start_postgres(_workdir)
