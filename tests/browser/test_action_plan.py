@@ -130,7 +130,8 @@ def test_two_sessions_editing_one_action_see_the_conflict(visit, browser, live_s
     text = alert.inner_text()
     assert "Your changes were not saved" in text
     assert "Fewer licensing breaches" in text and "Twelve premises visited a month" in text
-    assert second.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    # Focus moves once htmx has settled the swap, a moment after the alert appears.
+    second.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
     action.refresh_from_db()
     assert action.targets == "Twelve premises visited a month"
     other.close()
