@@ -3,7 +3,6 @@ type; the services in ``services.py`` do the writing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -13,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.models import Indicator
+from csp_portal.forms import ErrorLink, error_links  # noqa: F401 - the error summary, shared by the apps
 from csp_portal.organisations.models import Agency, Partnership, User
 from priorities.models import Priority
 
@@ -20,37 +20,6 @@ from .models import Action, FundingAllocation, ProgressReturn
 from .quarters import Quarter
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-@dataclass
-class ErrorLink:
-    anchor: str
-    message: str
-
-
-def _anchor(bound_field) -> str:
-    """Where an error summary link should take the keyboard: the first input of a group."""
-    widget = bound_field.field.widget
-    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-        return f"{bound_field.auto_id}_1"  # crispy-forms-gds numbers the choices from 1
-    if isinstance(widget, forms.MultiWidget):
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
-
-
-def error_links(form) -> list[ErrorLink]:
-    """Every error of the form, each linked to its field, for the GOV.UK error summary."""
-    if form is None or not form.is_bound:
-        return []
-    fields = [form[name] for name in form.fields if not form.fields[name].widget.is_hidden]
-    first = _anchor(fields[0]) if fields else "main-content"
-    links = [ErrorLink(first, error) for error in form.non_field_errors()]
-    for name in form.fields:
-        if form.fields[name].widget.is_hidden:
-            links += [ErrorLink(first, error) for error in form[name].errors]
-    for bound in fields:
-        links += [ErrorLink(_anchor(bound), error) for error in bound.errors]
-    return links
 
 
 def _helper(*layout) -> FormHelper:

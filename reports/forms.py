@@ -8,8 +8,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actionplans.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
 from actionplans.quarters import Quarter
+from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
 
 from .models import HEX_COLOUR, Decision, ReportJob, ReportSettings
 from .snapshot import MAX_LOGO_BYTES

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.utils.html import escape
 
 from assessments.models import Threat
+from csp_portal.forms import ErrorLink, error_links  # noqa: F401 - the error summary, shared by the apps
 from csp_portal.organisations.models import User
 
 
@@ -19,44 +18,6 @@ def form_helper(*layout, submit: str) -> FormHelper:
     helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*layout, Submit("submit", submit))
     return helper
-
-
-@dataclass
-class ErrorLink:
-    anchor: str
-    message: str
-
-
-def _anchor(bound_field) -> str:
-    """Where an error summary link should take the keyboard: the first input of a group."""
-    widget = bound_field.field.widget
-    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-        return f"id_{bound_field.html_name}_1"
-    if isinstance(widget, forms.MultiWidget):
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
-
-
-def error_links(*forms_and_formsets) -> list[ErrorLink]:
-    """Every error of the forms and formsets, each linked to its field, for the error summary."""
-    links: list[ErrorLink] = []
-    for item in forms_and_formsets:
-        if item is None:
-            continue
-        if isinstance(item, forms.BaseFormSet):
-            first = _anchor(item.forms[0][next(iter(item.forms[0].fields))]) if item.forms else "main-content"
-            links += [ErrorLink(first, error) for error in item.non_form_errors()]
-            for form in item.forms:
-                links += error_links(form)
-            continue
-        fields = [item[name] for name in item.fields if not item.fields[name].widget.is_hidden]
-        first = _anchor(fields[0]) if fields else "main-content"
-        links += [ErrorLink(first, error) for error in item.non_field_errors()]
-        for hidden in item.hidden_fields():
-            links += [ErrorLink(first, error) for error in hidden.errors]
-        for bound in fields:
-            links += [ErrorLink(_anchor(bound), error) for error in bound.errors]
-    return links
 
 
 def person_label(user: User) -> str:
