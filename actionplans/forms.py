@@ -222,7 +222,10 @@ class FundingForm(forms.ModelForm):
 
 
 class ReturnForm(forms.ModelForm):
-    """The lead's progress return for one quarter."""
+    """The lead's progress return for one quarter. ``version`` is the return's version when the form
+    was loaded (0 when there was none yet), so that a save from a stale form is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = ProgressReturn
@@ -258,12 +261,15 @@ class ReturnForm(forms.ModelForm):
         self.fields["rag"].required = False
         self.fields["rag"].choices = list(ProgressReturn.Rag.choices)
         self.fields["percent_complete"].widget.attrs.update({"inputmode": "numeric", "min": 0, "max": 100})
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
         self.helper = _helper(
             Field.radios("rag", legend_size=Size.SMALL, inline=False),
             Field.textarea("narrative", rows=5),
             Field.text("percent_complete", field_width=3),
             Field.textarea("risks", rows=3),
             Field.textarea("support_needed", rows=3),
+            "version",
         )
 
     def clean_percent_complete(self):

@@ -257,6 +257,9 @@ class ProgressReturn(QuarterFields):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Goes up by one on every save, as an action's does: a lead's edit made from an older version is
+    # refused rather than overwriting what someone else saved meanwhile.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -124,19 +124,33 @@ class FieldConflict:
     saved: str
 
 
-class ActionConflict(Exception):
-    """Someone else saved the action since this person opened the form. Nothing was written;
+class EditConflict(Exception):
+    """Someone else saved the record since this person opened the form. Nothing was written;
     ``conflicts`` lists each field that changed meanwhile, with this person's value and the saved one."""
 
-    def __init__(self, action: Action, conflicts: list[FieldConflict], saved_by: str):
-        self.action = action
+    noun = "record"
+
+    def __init__(self, obj: models.Model, conflicts: list[FieldConflict], saved_by: str):
+        self.object = obj
         self.conflicts = conflicts
         self.saved_by = saved_by
-        super().__init__(f"{action} was changed by {saved_by} while you were editing it.")
+        super().__init__(f"{obj} was changed by {saved_by} while you were editing it.")
 
 
-def _display(field_name: str, value) -> str:
-    field = Action._meta.get_field(field_name)
+class ActionConflict(EditConflict):
+    noun = "action"
+
+    @property
+    def action(self) -> Action:
+        return self.object
+
+
+class ReturnConflict(EditConflict):
+    noun = "return"
+
+
+def _display(model: type[models.Model], field_name: str, value) -> str:
+    field = model._meta.get_field(field_name)
     if value is None or value == "":
         return "(empty)"
     if field.choices:
@@ -144,25 +158,36 @@ def _display(field_name: str, value) -> str:
     return str(value)
 
 
-def _conflicts(action: Action, loaded_version: int, values: dict, others: set[Agency]) -> list[FieldConflict]:
-    """The fields changed since ``loaded_version`` (read from the action's history), with the value
-    this person submitted and the value saved now."""
-    loaded = Action.history.filter(id=action.pk, version=loaded_version).order_by("-history_id").first()
+def _last_saved_by(obj: models.Model) -> str:
+    last = obj.history.order_by("-history_id").select_related("history_user").first()
+    return str(last.history_user) if last and last.history_user else "someone else"
+
+
+def _changed_since(obj: models.Model, loaded_version: int, names: Iterable[str], values: dict) -> list[FieldConflict]:
+    """The fields of ``obj`` changed since ``loaded_version`` (read from its history), with the value
+    this person submitted and the value saved now. With no such version, every field counts."""
+    model = type(obj)
+    loaded = model.history.filter(id=obj.pk, version=loaded_version).order_by("-history_id").first()
     conflicts = []
-    for name in (*ACTION_FIELDS, "others_names"):
-        field = Action._meta.get_field(name)
-        if loaded is not None and getattr(loaded, field.attname) == getattr(action, field.attname):
+    for name in names:
+        field = model._meta.get_field(name)
+        if loaded is not None and getattr(loaded, field.attname) == getattr(obj, field.attname):
             continue
-        label = str(field.verbose_name).capitalize()
-        if name == "others_names":
-            conflicts.append(
-                FieldConflict(label, _display(name, names_of(others)), _display(name, action.others_names))
+        label = str(field.verbose_name)
+        conflicts.append(
+            FieldConflict(
+                label[:1].upper() + label[1:],
+                _display(model, name, values.get(name)),
+                _display(model, name, getattr(obj, name)),
             )
-        else:
-            conflicts.append(
-                FieldConflict(label, _display(name, values.get(name)), _display(name, getattr(action, name)))
-            )
+        )
     return conflicts
+
+
+def _conflicts(action: Action, loaded_version: int, values: dict, others: set[Agency]) -> list[FieldConflict]:
+    """The action's fields changed since ``loaded_version``, its other agencies among them."""
+    values = {**values, "others_names": names_of(others)}
+    return _changed_since(action, loaded_version, (*ACTION_FIELDS, "others_names"), values)
 
 
 def names_of(agencies: Iterable[Agency]) -> str:
@@ -215,9 +240,7 @@ def edit_action(action: Action, *, actor: User | None, version: int, values: dic
         if values.get(name) is None and name in values:
             values[name] = ""
     if current.version != version:
-        last = current.history.order_by("-history_id").select_related("history_user").first()
-        who = str(last.history_user) if last and last.history_user else "someone else"
-        raise ActionConflict(current, _conflicts(current, version, values, others), who)
+        raise ActionConflict(current, _conflicts(current, version, values, others), _last_saved_by(current))
     _check_action(current.priority, values, exclude_pk=current.pk)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     others_changed = others != set(current.others_responsible.all())
@@ -271,8 +294,9 @@ def move_action_to_priority(action: Action, *, actor: User | None, priority: Pri
     current.priority = priority
     current.outcome = None
     current.order = _next_order(priority)
+    current.version += 1
     _save(current, actor)
-    action.priority, action.outcome, action.order = priority, None, current.order
+    action.priority, action.outcome, action.order, action.version = priority, None, current.order, current.version
 
 
 @transaction.atomic
@@ -283,8 +307,9 @@ def archive_action(action: Action, *, actor: User | None) -> None:
     if current.archived_at is not None:
         raise ValidationError("The action is already archived.")
     current.archived_at = timezone.now()
+    current.version += 1
     _save(current, actor)
-    action.archived_at = current.archived_at
+    action.archived_at, action.version = current.archived_at, current.version
 
 
 @transaction.atomic
@@ -299,8 +324,9 @@ def restore_action(action: Action, *, actor: User | None) -> None:
             raise ValidationError(problem)
     current.archived_at = None
     current.order = _next_order(current.priority)
+    current.version += 1
     _save(current, actor)
-    action.archived_at, action.order = None, current.order
+    action.archived_at, action.order, action.version = None, current.order, current.version
 
 
 # -- Funding -----------------------------------------------------------------------------------------
@@ -343,25 +369,38 @@ def is_closed(partnership: Partnership, quarter: Quarter) -> bool:
     return QuarterClosure.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number).exists()
 
 
-def _editable_return(action: Action, quarter: Quarter) -> ProgressReturn:
+def _editable_return(action: Action, quarter: Quarter, version: int | None) -> ProgressReturn:
+    """The return, locked for the lead to change; ``version`` is the one their form was loaded at
+    (0 when no return existed yet), or None to skip the check."""
     if is_closed(action.partnership, quarter):
         raise ValidationError(f"{quarter.label} is closed: its returns can no longer be changed.")
     if not action.is_open and not action.returns.filter(year=quarter.year, number=quarter.number).exists():
         raise ValidationError("This action is not active, so no return is due for it.")
-    progress, _ = ProgressReturn.objects.select_for_update().get_or_create(
+    progress, created = ProgressReturn.objects.select_for_update().get_or_create(
         action=action, year=quarter.year, number=quarter.number
     )
+    if not created and version is not None and progress.version != version:
+        raise ReturnConflict(progress, [], _last_saved_by(progress))
     if not progress.is_editable:
         raise ValidationError(
             f"The {quarter.label} return has been {progress.get_status_display().lower()}: it can no longer be changed."
         )
+    if not created:
+        progress.version += 1
     return progress
 
 
 @transaction.atomic
-def save_return(action: Action, quarter: Quarter, *, actor: User | None, values: dict) -> ProgressReturn:
-    """Save the lead's progress return for ``quarter`` as a draft (or keep it returned)."""
-    progress = _editable_return(action, quarter)
+def save_return(
+    action: Action, quarter: Quarter, *, actor: User | None, values: dict, version: int | None = None
+) -> ProgressReturn:
+    """Save the lead's progress return for ``quarter`` as a draft (or keep it returned). With
+    ``version``, a return someone else saved since the form was loaded is refused (ReturnConflict)."""
+    try:
+        progress = _editable_return(action, quarter, version)
+    except ReturnConflict as conflict:
+        conflict.conflicts = _changed_since(conflict.object, version, RETURN_FIELDS, values)
+        raise
     for name in RETURN_FIELDS:
         if name in values:
             setattr(progress, name, values[name] if values[name] is not None or name == "percent_complete" else "")
@@ -370,10 +409,12 @@ def save_return(action: Action, quarter: Quarter, *, actor: User | None, values:
 
 
 @transaction.atomic
-def submit_return(action: Action, quarter: Quarter, *, actor: User | None, values: dict) -> ProgressReturn:
+def submit_return(
+    action: Action, quarter: Quarter, *, actor: User | None, values: dict, version: int | None = None
+) -> ProgressReturn:
     """Save and submit the lead's return to the partnership officer. A submitted return needs a RAG
     status and a progress narrative; a red or amber one says what the risks are."""
-    progress = save_return(action, quarter, actor=actor, values=values)
+    progress = save_return(action, quarter, actor=actor, values=values, version=version)
     errors = {}
     if not progress.rag:
         errors["rag"] = "Choose a RAG status"
@@ -410,6 +451,7 @@ def accept_return(progress: ProgressReturn, *, actor: User | None, comment: str 
     locked = _reviewable(progress)
     locked.status = ProgressReturn.Status.ACCEPTED
     locked.officer_comment = comment.strip()
+    locked.version += 1
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     _save(locked, actor)
     return locked
@@ -423,6 +465,7 @@ def send_back_return(progress: ProgressReturn, *, actor: User | None, comment: s
     locked = _reviewable(progress)
     locked.status = ProgressReturn.Status.RETURNED
     locked.officer_comment = comment.strip()
+    locked.version += 1
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     _save(locked, actor)
     return locked

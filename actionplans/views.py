@@ -368,11 +368,17 @@ def return_edit(request, slug: str, action_id: int, quarter: Quarter):
     if request.method == "POST":
         authorize(request.user, WRITE_RETURN, action)
     form = ReturnForm(_data(request), instance=copy(progress) if progress else None)
+    conflict = None
     if request.method == "POST" and editable and form.is_valid():
         submit = request.POST.get("intent") == "submit"
         verb = services.submit_return if submit else services.save_return
         try:
-            verb(action, quarter, actor=request.user, values=form.cleaned_data)
+            verb(action, quarter, actor=request.user, values=form.cleaned_data, version=form.cleaned_data["version"])
+        except services.ReturnConflict as error:
+            conflict = error
+            progress = error.object
+            editable = progress.is_editable
+            form = ReturnForm(instance=copy(progress))
         except ValidationError as error:
             _field_errors(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
         else:
@@ -388,7 +394,16 @@ def return_edit(request, slug: str, action_id: int, quarter: Quarter):
     return render(
         request,
         "actionplans/return_form.html",
-        _return_context(request, action, quarter, progress, form=form, errors=error_links(form), editable=editable),
+        _return_context(
+            request,
+            action,
+            quarter,
+            progress,
+            form=form,
+            errors=error_links(form),
+            editable=editable,
+            conflict=conflict,
+        ),
     )
 
 

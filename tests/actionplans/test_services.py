@@ -88,6 +88,28 @@ def test_a_change_of_agencies_alone_is_a_conflict_too(cast, lancaster):
     ]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda action, cast, lancaster: services.move_action_to_priority(
+            action, actor=cast.officer, priority=lancaster.roads
+        ),
+        lambda action, cast, lancaster: services.archive_action(action, actor=cast.officer),
+    ],
+    ids=["moved to another priority", "archived"],
+)
+def test_an_edit_loaded_before_a_move_or_archive_is_a_conflict(cast, lancaster, change):
+    """Moving clears the outcome and archiving takes the action off the plan: a form loaded before
+    either must not put the old priority's outcome back or edit an archived action unnoticed."""
+    action = lancaster.action
+    loaded = values_of(action)
+    change(action, cast, lancaster)
+    with pytest.raises(services.ActionConflict):
+        services.edit_action(action, actor=cast.officer, version=1, values=dict(loaded, title="Stale"), others=[])
+    action.refresh_from_db()
+    assert action.title == "DV prevention campaign"
+
+
 def test_lead_person_must_hold_a_role_in_the_partnership(cast, lancaster):
     with pytest.raises(ValidationError) as caught:
         services.add_action(lancaster.dv, actor=cast.officer, values={"title": "X", "lead_user": cast.csr_officer})

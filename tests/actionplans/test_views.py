@@ -95,7 +95,9 @@ def test_officer_of_another_partnership_cannot_post_either(login, cast, lancaste
 
 @pytest.mark.parametrize("member", ["officer", "board_member", "analyst"])
 def test_only_the_actions_lead_writes_its_return(login, cast, lancaster, member):
-    response = login(getattr(cast, member)).post(url("return_edit", lancaster), {"rag": "green", "narrative": "x"})
+    response = login(getattr(cast, member)).post(
+        url("return_edit", lancaster), {"rag": "green", "narrative": "x", "version": 0}
+    )
     assert response.status_code == 403
     assert not ProgressReturn.objects.exists()
 
@@ -297,6 +299,7 @@ def test_lead_submits_a_return_and_the_officer_returns_then_accepts_it(login, ca
         "percent_complete": "30",
         "risks": "Staff",
         "intent": "submit",
+        "version": 0,
     }
     assert client.post(url("return_edit", lancaster), data).status_code == 302
     progress = ProgressReturn.objects.get()
@@ -309,7 +312,8 @@ def test_lead_submits_a_return_and_the_officer_returns_then_accepts_it(login, ca
     assert progress.status == "returned"
     login(cast.lead)
     assert "Which schools?" in client.get(url("return_edit", lancaster)).content.decode()
-    client.post(url("return_edit", lancaster), dict(data, narrative="Ripley and Central"))
+    progress.refresh_from_db()
+    client.post(url("return_edit", lancaster), dict(data, narrative="Ripley and Central", version=progress.version))
     login(cast.officer)
     client.post(url("return_review", lancaster), {"decision": "accept", "comment": ""})
     progress.refresh_from_db()
@@ -317,7 +321,7 @@ def test_lead_submits_a_return_and_the_officer_returns_then_accepts_it(login, ca
 
 
 def test_bad_return_input_shows_errors_and_saves_nothing(login, cast, lancaster):
-    data = {"rag": "red", "narrative": "", "percent_complete": "150", "risks": "", "intent": "submit"}
+    data = {"rag": "red", "narrative": "", "percent_complete": "150", "risks": "", "intent": "submit", "version": 0}
     body = login(cast.lead).post(url("return_edit", lancaster), data).content.decode()
     assert "The percentage complete must be 100 or less" in body or "from 0 to 100" in body
     assert not ProgressReturn.objects.exists()
@@ -325,6 +329,43 @@ def test_bad_return_input_shows_errors_and_saves_nothing(login, cast, lancaster)
     body = login(cast.lead).post(url("return_edit", lancaster), data).content.decode()
     assert "Describe the progress made this quarter" in body and "Describe the risks and issues" in body
     assert not ProgressReturn.objects.exists()
+
+
+def test_a_lead_saving_a_return_someone_saved_meanwhile_sees_the_conflict(login, cast, lancaster, client):
+    """Two tabs (or a lead and a deputy) open the same draft: the second save is refused and shows
+    both values, rather than silently overwriting the first."""
+    data = {"rag": "green", "narrative": "First draft", "risks": "", "intent": "draft", "version": 0}
+    login(cast.lead)
+    assert client.post(url("return_edit", lancaster), data).status_code == 302
+    progress = ProgressReturn.objects.get()
+    opened_at = progress.version
+    assert (
+        client.post(url("return_edit", lancaster), dict(data, narrative="Second tab", version=opened_at)).status_code
+        == 302
+    )
+    stale = client.post(url("return_edit", lancaster), dict(data, narrative="First tab, stale", version=opened_at))
+    body = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Your changes were not saved" in body and "saved this return while you were editing it" in body
+    assert "First tab, stale" in body and "Second tab" in body
+    progress.refresh_from_db()
+    assert progress.narrative == "Second tab"
+    assert f'name="version" value="{progress.version}"' in body  # the form now holds the saved version
+    assert (
+        client.post(url("return_edit", lancaster), dict(data, narrative="Merged", version=progress.version)).status_code
+        == 302
+    )
+    progress.refresh_from_db()
+    assert progress.narrative == "Merged"
+
+
+def test_a_return_created_meanwhile_is_not_overwritten_by_a_form_loaded_before_it(login, cast, lancaster, client):
+    login(cast.lead)
+    data = {"rag": "green", "narrative": "Written first", "risks": "", "intent": "draft", "version": 0}
+    assert client.post(url("return_edit", lancaster), data).status_code == 302
+    body = client.post(url("return_edit", lancaster), dict(data, narrative="Written second")).content.decode()
+    assert "Your changes were not saved" in body
+    assert ProgressReturn.objects.get().narrative == "Written first"
 
 
 def test_a_closed_quarter_shows_returns_read_only(login, cast, lancaster, submitted):
