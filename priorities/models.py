@@ -125,10 +125,19 @@ DEFAULT_FACTORS = [
 ]
 
 
+class CurrentPriorityManager(models.Manager):
+    """Priorities on the plan: an archived priority is left out of every page, report, export and
+    related list (``plan.priorities``) that shows current work. ``Priority.all_objects`` finds it."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class Priority(models.Model):
     """A theme the partnership commits to for the plan period, with a lead person and lead agency.
 
-    A watching brief is watched, not actively worked; a retired priority is kept for the record."""
+    A watching brief is watched, not actively worked; a retired priority is kept for the record.
+    A priority is never deleted: an officer archives one added by mistake, and may restore it."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -174,11 +183,19 @@ class Priority(models.Model):
     evidence = models.ManyToManyField(
         "assessments.Threat", through="PriorityEvidence", related_name="priorities", blank=True
     )
+    archived_at = models.DateTimeField("archived", null=True, blank=True)
     history = HistoricalRecords()
+
+    # The default manager (``objects``) hides archived priorities. The base manager is unfiltered, so
+    # whatever points at an archived priority (an action, a candidate, a district priority) reaches it.
+    all_objects = models.Manager()
+    objects = CurrentPriorityManager()
 
     class Meta:
         ordering = ["plan", "order", "id"]
         verbose_name_plural = "priorities"
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(Lower("title"), "plan", name="unique_priority_title_per_plan"),
         ]
@@ -192,6 +209,10 @@ class Priority(models.Model):
     @property
     def partnership(self) -> Partnership:
         return self.plan.partnership
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def lead_label(self) -> str:

@@ -97,7 +97,10 @@ def plans_of(partnership: Partnership) -> QuerySet[Plan]:
     """The partnership's plans: agreed first, then drafts, then archived; newest first within each."""
     return (
         Plan.objects.filter(partnership=partnership)
-        .annotate(priority_count=Count("priorities"), status_rank=_STATUS_ORDER)
+        .annotate(
+            priority_count=Count("priorities", filter=Q(priorities__archived_at__isnull=True)),
+            status_rank=_STATUS_ORDER,
+        )
         .order_by("status_rank", "-period_start", "title")
     )
 
@@ -111,11 +114,15 @@ def plan_with_partnership(partnership: Partnership, plan_id: int) -> Plan | None
 
 def plan_overview(plan: Plan) -> tuple[list[Priority], list[Exercise]]:
     """The plan's priorities in order, with their lead, outcome count and (for a county plan) how many
-    district priorities support each; and the plan's priority-setting exercises."""
+    district priorities support each; and the plan's priority-setting exercises. Archived priorities
+    are left out (``plan.priorities`` uses the default manager)."""
     # The order is explicit: Django leaves Meta.ordering out of queries that group rows.
     priorities = list(
         plan.priorities.select_related("lead_agency", "lead_user", "supports__plan")
-        .annotate(outcome_count=Count("outcomes", distinct=True), supporter_count=Count("supported_by", distinct=True))
+        .annotate(
+            outcome_count=Count("outcomes", distinct=True),
+            supporter_count=Count("supported_by", filter=Q(supported_by__archived_at__isnull=True), distinct=True),
+        )
         .order_by("order", "id")
     )
     for priority in priorities:
@@ -125,10 +132,33 @@ def plan_overview(plan: Plan) -> tuple[list[Priority], list[Exercise]]:
 
 
 def priority_in(plan: Plan, priority_id: int) -> Priority | None:
-    priority = plan.priorities.filter(pk=priority_id).first()
+    """The plan's priority, archived or not: an archived one stays readable, with its history."""
+    priority = Priority.all_objects.filter(plan=plan, pk=priority_id).first()
     if priority is not None:
         priority.plan = plan
     return priority
+
+
+def archived_priorities(plan: Plan) -> list[Priority]:
+    """The plan's archived priorities, most recently archived first, with who archived each."""
+    priorities = list(
+        Priority.all_objects.filter(plan=plan, archived_at__isnull=False)
+        .select_related("lead_agency", "lead_user")
+        .order_by("-archived_at", "title")
+    )
+    archived_by = {}
+    records = (
+        Priority.history.filter(id__in=[p.pk for p in priorities], archived_at__isnull=False)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    for record in records:
+        # The earliest version with the current archived_at is the one that archived it.
+        archived_by.setdefault((record.id, record.archived_at), record.history_user)
+    for priority in priorities:
+        priority.plan = plan
+        priority.archived_by = archived_by.get((priority.pk, priority.archived_at))
+    return priorities
 
 
 def _can_see(user, partnership_id: int) -> bool:
@@ -151,7 +181,7 @@ def priority_page(priority: Priority, user) -> PriorityPage:
     """Everything the priority's page shows. Of the district priorities supporting a county
     priority, only those in partnerships the user can see are listed."""
     loaded = (
-        Priority.objects.select_related("lead_agency", "lead_user", "supports__plan__partnership")
+        Priority.all_objects.select_related("lead_agency", "lead_user", "supports__plan__partnership")
         .prefetch_related(
             "outcomes",
             "current_work",

@@ -123,7 +123,12 @@ def _check_lead(plan: Plan, lead_user: User | None) -> None:
 def _check_title(plan: Plan, title: str, exclude_pk: int | None = None) -> None:
     if not title.strip():
         raise ValidationError("A priority needs a title.")
-    if Priority.objects.filter(plan=plan, title__iexact=title).exclude(pk=exclude_pk).exists():
+    clash = Priority.all_objects.filter(plan=plan, title__iexact=title).exclude(pk=exclude_pk).first()
+    if clash is not None and clash.is_archived:
+        raise ValidationError(
+            f"An archived priority of the plan is called “{title}”: restore it, or choose another title."
+        )
+    if clash is not None:
         raise ValidationError(f"The plan already has a priority called “{title}”.")
 
 
@@ -279,16 +284,48 @@ def update_priority(
 
 
 @transaction.atomic
-def delete_priority(priority: Priority, *, actor: User | None) -> None:
-    """Remove a priority made by mistake (retire it instead when the partnership stops working on it).
-    The others close up the order."""
-    plan = priority.plan
-    # Its points and links first, one by one, so that their history names who deleted them.
-    for related in ("outcomes", "current_work", "commitments", "factor_links", "evidence_links"):
-        for item in getattr(priority, related).all():
-            _delete(item, actor)
-    _delete(priority, actor)
-    _renumber(plan, actor)
+def archive_priority(priority: Priority, *, actor: User | None) -> None:
+    """Take a priority off the plan (one added by mistake, or no longer wanted there). It is kept,
+    with its points, its actions and their returns, and its history; it leaves the plan, reports
+    and exports, and the others close up the order. Its actions on the plan are archived with it,
+    at the same moment, so that restoring the priority brings back exactly those."""
+    from actionplans.models import Action  # action plans build on priorities, not the other way
+
+    current = Priority.all_objects.select_for_update().get(pk=priority.pk)
+    if current.archived_at is not None:
+        raise ValidationError("The priority is already archived.")
+    Plan.objects.select_for_update().filter(pk=current.plan_id).first()  # one writer at a time numbers priorities
+    current.archived_at = timezone.now()
+    _save(current, actor)
+    for action in Action.objects.filter(priority=current, archived_at__isnull=True).order_by("order", "id"):
+        action.archived_at = current.archived_at
+        action._history_user = actor
+        action.save(update_fields=["archived_at"])
+    priority.archived_at = current.archived_at
+    _renumber(priority.plan, actor)
+
+
+@transaction.atomic
+def restore_priority(priority: Priority, *, actor: User | None) -> None:
+    """Put an archived priority back at the end of its plan, with the actions archived with it
+    (each must still fit its funding allocation)."""
+    from actionplans.models import Action
+    from actionplans.services import restore_action
+
+    current = Priority.all_objects.select_for_update().get(pk=priority.pk)
+    if current.archived_at is None:
+        raise ValidationError("The priority is not archived.")
+    Plan.objects.select_for_update().filter(pk=current.plan_id).first()
+    archived_with_it = list(
+        Action.objects.filter(priority=current, archived_at=current.archived_at).order_by("order", "id")
+    )
+    last = Priority.objects.filter(plan_id=current.plan_id).aggregate(last=models.Max("order"))["last"] or 0
+    current.archived_at = None
+    current.order = last + 1
+    _save(current, actor)
+    for action in archived_with_it:
+        restore_action(action, actor=actor)
+    priority.archived_at, priority.order = None, current.order
 
 
 def _renumber(plan: Plan, actor: User | None, ordered: list[Priority] | None = None) -> None:

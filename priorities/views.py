@@ -23,9 +23,9 @@ from csp_portal.organisations.permissions import authorize, partnership_for
 from . import queries, services
 from .forms import (
     AddCandidatesForm,
+    ConfirmForm,
     ConvertForm,
     CriterionFormSet,
-    DeleteForm,
     ExerciseEditForm,
     ExerciseForm,
     MoveForm,
@@ -54,12 +54,14 @@ def _plan(request, slug: str, plan_id: int, permission: str = VIEW) -> Plan:
     return plan
 
 
-def _priority(request, slug: str, plan_id: int, priority_id: int, permission: str = VIEW):
+def _priority(request, slug: str, plan_id: int, priority_id: int, permission: str = VIEW, archived_ok: bool = False):
     plan = _plan(request, slug, plan_id)
     priority = queries.priority_in(plan, priority_id)
     if priority is None:
         raise Http404("No such priority in this plan.")
     authorize(request.user, permission, priority)
+    if permission != VIEW and priority.is_archived and not archived_ok:
+        raise Http404("The priority is archived: restore it to change it.")
     return priority
 
 
@@ -302,14 +304,41 @@ def priority_move(request, slug: str, plan_id: int, priority_id: int):
 
 
 @login_required
-def priority_delete(request, slug: str, plan_id: int, priority_id: int):
+def priority_archive(request, slug: str, plan_id: int, priority_id: int):
     priority = _priority(request, slug, plan_id, priority_id, CHANGE)
     plan = priority.plan
-    if request.method == "POST" and DeleteForm(request.POST).is_valid():
-        services.delete_priority(priority, actor=request.user)
-        messages.success(request, f"“{priority.title}” has been deleted.")
+    if request.method == "POST" and ConfirmForm(request.POST).is_valid():
+        services.archive_priority(priority, actor=request.user)
+        messages.success(
+            request,
+            f"“{priority.title}” has been archived with its actions. Its history is kept and it can be restored.",
+        )
         return redirect("priorities:plan_detail", plan.partnership.slug, plan.pk)
-    return render(request, "priorities/priority_delete.html", _context(request, plan, priority=priority))
+    return render(request, "priorities/priority_archive.html", _context(request, plan, priority=priority))
+
+
+@login_required
+@require_POST
+def priority_restore(request, slug: str, plan_id: int, priority_id: int):
+    priority = _priority(request, slug, plan_id, priority_id, CHANGE, archived_ok=True)
+    plan = priority.plan
+    try:
+        services.restore_priority(priority, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("priorities:archived_priorities", plan.partnership.slug, plan.pk)
+    messages.success(request, f"“{priority.title}” is back on the plan, at number {priority.order}.")
+    return redirect("priorities:priority_detail", plan.partnership.slug, plan.pk, priority.pk)
+
+
+@login_required
+def archived_priorities(request, slug: str, plan_id: int):
+    plan = _plan(request, slug, plan_id)
+    return render(
+        request,
+        "priorities/archived_priorities.html",
+        _context(request, plan, priorities=queries.archived_priorities(plan)),
+    )
 
 
 @login_required

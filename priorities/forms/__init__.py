@@ -10,14 +10,14 @@ from .exercises import (
     ExerciseForm,
     ScoreSheetForm,
 )
-from .plans import DeleteForm, MoveForm, OutcomeFormSet, PeriodDateField, PlanForm, PriorityForm
+from .plans import ConfirmForm, MoveForm, OutcomeFormSet, PeriodDateField, PlanForm, PriorityForm
 from .points import PointsField, format_points, parse_points
 
 __all__ = [
     "AddCandidatesForm",
     "ConvertForm",
     "CriterionFormSet",
-    "DeleteForm",
+    "ConfirmForm",
     "ErrorLink",
     "ExerciseEditForm",
     "ExerciseForm",

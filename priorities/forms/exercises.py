@@ -301,6 +301,7 @@ class ConvertForm(forms.Form):
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
-        if Priority.objects.filter(plan_id=self.candidate.exercise.plan_id, title__iexact=title).exists():
+        # Archived priorities keep their titles, so that restoring one never clashes.
+        if Priority.all_objects.filter(plan_id=self.candidate.exercise.plan_id, title__iexact=title).exists():
             raise ValidationError(f"The plan already has a priority called “{title}”; choose another title")
         return title

@@ -237,8 +237,12 @@ class PriorityForm(forms.ModelForm):
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
-        clash = Priority.objects.filter(plan=self.plan, title__iexact=title).exclude(pk=self.instance.pk)
-        if clash.exists():
+        clash = Priority.all_objects.filter(plan=self.plan, title__iexact=title).exclude(pk=self.instance.pk).first()
+        if clash is not None and clash.is_archived:
+            raise ValidationError(
+                f"An archived priority of this plan is called “{title}”: restore it, or choose another title"
+            )
+        if clash is not None:
             raise ValidationError(f"This plan already has a priority called “{title}”")
         return title
 
@@ -349,5 +353,5 @@ class MoveForm(forms.Form):
     moved = forms.IntegerField(required=False)
 
 
-class DeleteForm(forms.Form):
+class ConfirmForm(forms.Form):
     """A confirmation: the button is the only input."""

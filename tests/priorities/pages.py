@@ -10,6 +10,7 @@ READ = {
     "plan_export": lambda w: url("plan_export", w.plan, file_format="csv"),
     "priority_detail": lambda w: url("priority_detail", w.plan, priority_id=w.abuse.pk),
     "priority_history": lambda w: url("priority_history", w.plan, priority_id=w.abuse.pk),
+    "archived_priorities": lambda w: url("archived_priorities", w.plan),
     "exercise_detail": lambda w: url("exercise_detail", w.plan, exercise_id=w.exercise.pk),
     "exercise_result": lambda w: url("exercise_result", w.plan, exercise_id=w.exercise.pk),
 }
@@ -21,7 +22,7 @@ CHANGE = {
     "priority_create": lambda w: url("priority_create", w.plan),
     "priority_edit": lambda w: url("priority_edit", w.plan, priority_id=w.abuse.pk),
     "priority_outcomes": lambda w: url("priority_outcomes", w.plan, priority_id=w.abuse.pk),
-    "priority_delete": lambda w: url("priority_delete", w.plan, priority_id=w.abuse.pk),
+    "priority_archive": lambda w: url("priority_archive", w.plan, priority_id=w.abuse.pk),
     "exercise_create": lambda w: url("exercise_create", w.plan),
     "exercise_edit": lambda w: url("exercise_edit", w.plan, exercise_id=w.exercise.pk),
     "exercise_criteria": lambda w: url("exercise_criteria", w.plan, exercise_id=w.exercise.pk),
@@ -34,6 +35,7 @@ CHANGE = {
 # Buttons: POST only.
 POST_ONLY = {
     "priority_move": (lambda w: url("priority_move", w.plan, priority_id=w.roads.pk), {"direction": "up"}),
+    "priority_restore": (lambda w: url("priority_restore", w.plan, priority_id=w.abuse.pk), {}),
     "candidate_remove": (
         lambda w: url(
             "candidate_remove",

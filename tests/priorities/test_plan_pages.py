@@ -393,16 +393,6 @@ def test_a_bad_move_is_refused_and_changes_nothing(login, cast, world):
     assert list(world.plan.priorities.values_list("title", flat=True)) == ["Domestic violence and abuse", "Road safety"]
 
 
-def test_officer_deletes_a_priority_after_confirming(login, cast, world):
-    client = login(cast.officer)
-    page = url("priority_delete", world.plan, priority_id=world.abuse.pk)
-    assert "Delete the priority" in client.get(page).content.decode()
-    assert Priority.objects.filter(pk=world.abuse.pk).exists()  # looking does not delete
-    assert client.post(page).status_code == 302
-    assert not Priority.objects.filter(pk=world.abuse.pk).exists()
-    assert list(world.plan.priorities.values_list("order", flat=True)) == [1]
-
-
 def test_priority_history_shows_before_and_after(login, cast, world):
     client = login(cast.officer)
     data = PRIORITY_FORM | {"title": "Domestic abuse", "outcomes": "Reduce repeat referrals to MARAC"}

@@ -186,16 +186,6 @@ def test_move_priority_up_and_down(cast, world):
         services.move_priority(world.roads, actor=cast.officer, direction="sideways")
 
 
-def test_delete_priority_closes_up_the_order(cast, world):
-    deleted = world.abuse.pk
-    services.delete_priority(world.abuse, actor=cast.officer)
-    world.roads.refresh_from_db()
-    assert world.roads.order == 1
-    assert Priority.history.filter(id=deleted, history_type="-").get().history_user == cast.officer
-    gone = Outcome.history.filter(priority_id=deleted, history_type="-")
-    assert {record.history_user for record in gone} == {cast.officer}
-
-
 def test_update_outcomes_sets_measures_removes_and_adds(cast, world):
     first, second = world.abuse.outcomes.order_by("order")
     services.update_outcomes(
