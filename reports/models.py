@@ -118,10 +118,10 @@ class ReportVersion(QuarterFields):
 class ReportJob(QuarterFields):
     """One request to render a partnership's quarterly report, which the requester can watch.
 
-    Created in the request and queued after the transaction commits; the worker claims it
-    (rendering), and marks it ready only in the transaction that records the stored PDF, so a
-    worker killed mid-render leaves it rendering for the redelivered task to finish, never ready
-    without a file."""
+    Created in the request and queued after the transaction commits (kept, and sent later, when the
+    queue is unreachable); the worker claims it (rendering), and marks it ready only in the
+    transaction that records the stored PDF, so a worker killed mid-render leaves it rendering, never
+    ready without a file, for the redelivered task or the stalled-job sweep to render again."""
 
     class Kind(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -152,6 +152,9 @@ class ReportJob(QuarterFields):
     error = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True, help_text="The worker process that last claimed it.")
     created = models.DateTimeField(auto_now_add=True)
+    sent = models.DateTimeField(
+        null=True, blank=True, help_text="When it was handed to the workers; empty while the queue is unreachable."
+    )
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to="reports/drafts/%Y/", blank=True)

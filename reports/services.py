@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from actionplans.models import ProgressReturn
 from actionplans.quarters import Quarter
+from csp_portal import queueing
 from csp_portal.organisations.models import Partnership, Role, User
 from priorities.models import Plan
 
@@ -43,6 +44,14 @@ MAX_ATTEMPTS = 4
 # The scheduled drafts are made in the first days of a quarter (a missed day catches up), not
 # whenever the schedule first runs.
 DRAFT_WITHIN_DAYS = 14
+WAITING = "Waiting for a worker"
+DELAYED = (
+    "Rendering is delayed: the background service is unavailable. Your request is saved and rendering "
+    "will start automatically when the service is back."
+)
+# A job still 'rendering' this long after a worker claimed it outlived the hard time limit, so its
+# worker is gone (killed, or its machine lost): the sweep hands it to another.
+STALLED_MARGIN = timedelta(minutes=1)
 
 
 class RetryRender(Exception):
@@ -96,8 +105,6 @@ def rerender_version(version: ReportVersion) -> Produced:
 def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | None, kind: str) -> ReportJob:
     """Queue the quarterly report for rendering: a draft to check, or the next issued version.
     The job row is written now and the task sent once it is committed."""
-    from .tasks import render_report
-
     if kind not in ReportJob.Kind.values:
         raise ValidationError({"kind": "Choose whether to make a draft or issue the report"})
     if quarter > Quarter.current():
@@ -122,10 +129,46 @@ def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | 
             number=quarter.number,
             kind=kind,
             requested_by=actor,
-            stage="Waiting for a worker",
+            stage=WAITING,
         )
-        transaction.on_commit(lambda: render_report.delay(job.pk))
+        transaction.on_commit(lambda: dispatch(job.pk))
     return job
+
+
+def dispatch(job_id: int) -> bool:
+    """Hand a queued job to the workers, once. While the queue is unreachable the job waits, its
+    stage says rendering is delayed, and ``resend_waiting_jobs`` sends it later."""
+    from .tasks import render_report
+
+    return queueing.dispatch(ReportJob.objects.all(), job_id, render_report, delayed=DELAYED, waiting=WAITING)
+
+
+def resend_waiting_jobs(now: datetime | None = None) -> int:
+    """The sweep (every minute, and on a job's status page): send the jobs requested while the queue
+    was down or lost by a Redis restart, and give jobs whose worker died mid-render to another
+    worker (or fail them once they have had every attempt). Returns how many were sent."""
+    from .tasks import render_report
+
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    _recover_stalled(now - limit - STALLED_MARGIN)
+    return queueing.resend_waiting(
+        ReportJob.objects.all(), render_report, delayed=DELAYED, waiting=WAITING, lost_after=limit, now=now
+    )
+
+
+def _recover_stalled(claimed_before: datetime) -> None:
+    stalled = ReportJob.objects.filter(status=ReportJob.Status.RENDERING, started__lt=claimed_before)
+    for job in stalled.select_related("partnership", "requested_by"):
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(job, f"The report could not be rendered: its worker stopped {job.attempts} times. Please try again.")
+            continue
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RENDERING, started=job.started).update(
+            status=ReportJob.Status.QUEUED,
+            sent=None,
+            stage="The worker rendering it stopped: waiting for another",
+            error=f"Attempt {job.attempts} stopped with its worker; it will be tried again.",
+        )
 
 
 # -- Running the job ----------------------------------------------------------------------------------
@@ -393,15 +436,13 @@ def draft_quarter_end_reports(today: date | None = None) -> list[ReportJob]:
 
 
 def _scheduled_job(partnership: Partnership, quarter: Quarter) -> ReportJob:
-    from .tasks import render_report
-
     job = ReportJob.objects.create(
         partnership=partnership,
         year=quarter.year,
         number=quarter.number,
         kind=ReportJob.Kind.DRAFT,
         scheduled=True,
-        stage="Waiting for a worker",
+        stage=WAITING,
     )
-    transaction.on_commit(lambda: render_report.delay(job.pk))
+    transaction.on_commit(lambda: dispatch(job.pk))
     return job

@@ -8,6 +8,7 @@ from . import services
 @shared_task(
     bind=True,
     name="reports.render_report",
+    ignore_result=True,  # the job row is the result; and sending must not wait on the result store
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(services.RetryRender,),
@@ -26,3 +27,9 @@ def render_report(self, job_id: int) -> str | None:
 def draft_quarter_end_reports() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): draft every partnership's report when a quarter has ended."""
     return len(services.draft_quarter_end_reports())
+
+
+@shared_task(name="reports.resend_waiting_jobs", ignore_result=True)
+def resend_waiting_jobs() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): send jobs the queue missed; recover stalled renders."""
+    return services.resend_waiting_jobs()

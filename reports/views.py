@@ -168,6 +168,15 @@ def _job(request, slug: str, job_id: int) -> ReportJob:
     return job
 
 
+def _followed_job(request, slug: str, job_id: int) -> ReportJob:
+    """The job whose progress someone is watching: if the queue was down when it was requested, it
+    is sent now that they look again, rather than at the next sweep."""
+    job = _job(request, slug, job_id)
+    if job.status == ReportJob.Status.QUEUED and job.sent is None and services.dispatch(job.pk):
+        job = _job(request, slug, job_id)
+    return job
+
+
 def job_state(job: ReportJob) -> dict:
     return {
         "id": job.pk,
@@ -186,7 +195,7 @@ def job_state(job: ReportJob) -> dict:
 @login_required
 def report_job(request, slug: str, job_id: int):
     """A report job's progress: the page follows it without reloading (or on refresh, without JS)."""
-    job = _job(request, slug, job_id)
+    job = _followed_job(request, slug, job_id)
     return render(
         request,
         "reports/job.html",
@@ -196,7 +205,7 @@ def report_job(request, slug: str, job_id: int):
 
 @login_required
 def report_job_status(request, slug: str, job_id: int):
-    return JsonResponse(job_state(_job(request, slug, job_id)), headers={"Cache-Control": "no-store"})
+    return JsonResponse(job_state(_followed_job(request, slug, job_id)), headers={"Cache-Control": "no-store"})
 
 
 @login_required

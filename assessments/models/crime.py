@@ -89,6 +89,9 @@ class CrimeImport(models.Model):
     error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    sent = models.DateTimeField(
+        null=True, blank=True, help_text="When it was handed to the workers; empty while the queue is unreachable."
+    )
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -8,13 +8,14 @@ import tempfile
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csp_portal import queueing
 from csp_portal.organisations.models import Authority, Partnership
 
 from .. import police_uk
@@ -236,16 +237,39 @@ def describe(summary: dict) -> list[str]:
 # -- Uploads, run as a background job -----------------------------------------------------------------
 
 
+WAITING = "Waiting to start"
+DELAYED = (
+    "The import is delayed: the background service is unavailable. Your file is saved and the import "
+    "will start automatically when the service is back."
+)
+# A queued import still waiting this long after it was sent had its message lost (a Redis restart).
+LOST_AFTER = timedelta(minutes=10)
+
+
 def request_import(*, actor, partnership: Partnership, upload) -> CrimeImport:
     """Keep the uploaded file and queue its import; the browser follows the job's progress."""
-    from ..tasks import run_crime_import
-
     with transaction.atomic():
-        job = CrimeImport(partnership=partnership, requested_by=actor, file_names=upload.name, stage="Waiting to start")
+        job = CrimeImport(partnership=partnership, requested_by=actor, file_names=upload.name, stage=WAITING)
         job.file.save(Path(upload.name).name, upload, save=False)
         job.save()
-        transaction.on_commit(lambda: run_crime_import.delay(job.pk))
+        transaction.on_commit(lambda: dispatch_import(job.pk))
     return job
+
+
+def dispatch_import(job_id: int) -> bool:
+    """Hand a queued import to the workers, once; while the queue is unreachable it waits and says so."""
+    from ..tasks import run_crime_import
+
+    return queueing.dispatch(CrimeImport.objects.all(), job_id, run_crime_import, delayed=DELAYED, waiting=WAITING)
+
+
+def resend_waiting_imports(now=None) -> int:
+    """The sweep (every minute): send the imports uploaded while the queue was down, or lost by it."""
+    from ..tasks import run_crime_import
+
+    return queueing.resend_waiting(
+        CrimeImport.objects.all(), run_crime_import, delayed=DELAYED, waiting=WAITING, lost_after=LOST_AFTER, now=now
+    )
 
 
 def _unpack(job: CrimeImport, workdir: Path) -> list[tuple[Path, str]]:

@@ -179,9 +179,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis carries the Celery queue, task results and the cache. Without it (the embedded
 # default) tasks run in-process and the cache lives in memory.
+# Nothing that must survive an outage lives in Redis: sessions and sign-in throttling (django-axes)
+# are in the database, and the cache answers as a miss while Redis is down (csp_portal/cache.py).
 REDIS_URL = env.redis_url("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = 1
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "csp_portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -199,6 +208,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a job must not hang while Redis is down: connecting gives up after a second
+# and publishing retries once, at once (a pooled connection may be stale after a Redis restart).
+# The job row is kept and sent again later (csp_portal/queueing.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Redis hands an unacknowledged task to another worker after visibility_timeout. It must be longer
+# than a task can take (the hard time limit) plus the longest retry countdown (ten minutes),
+# or a task still running or waiting to retry would run twice. A worker that died mid-task is
+# noticed sooner by the beat task that re-sends stalled jobs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -209,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplans.tasks.send_return_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Sends the report and import jobs that were requested while Redis was down, and re-sends
+    # those a dead worker or a Redis restart left behind.
+    "resend-waiting-report-jobs": {"task": "reports.resend_waiting_jobs", "schedule": 60.0},
+    "resend-waiting-crime-imports": {"task": "assessments.resend_waiting_imports", "schedule": 60.0},
     # Drafts every partnership's quarterly report in the first days after a quarter ends.
     "draft-quarter-end-reports": {
         "task": "reports.draft_quarter_end_reports",

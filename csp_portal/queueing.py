@@ -1,0 +1,57 @@
+"""Handing jobs to the Celery workers without letting an unreachable broker break a request.
+
+A job the user waits for (a report, a crime-data import) has a row with ``status``, ``stage`` and
+``sent``: when it was handed to the broker. The row is written whatever happens; sending is
+claimed with a conditional UPDATE of ``sent``, and a failed send clears it again and says in
+``stage`` that the work is delayed. Jobs left unsent, or whose message Redis lost, are sent again
+by a beat task (and by the job's status page): the tasks ignore a job that is no longer queued, so
+a second copy costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+QUEUED = "queued"
+
+
+def send(task, *args) -> bool:
+    """Publish the task; False, at once, when the broker cannot be reached (publishing retries
+    briefly, see CELERY_TASK_PUBLISH_RETRY_POLICY, so a request never waits long)."""
+    try:
+        task.delay(*args)
+    except (BrokerError, RedisError, OSError) as error:
+        log.warning("%s%r not sent, the broker is unreachable: %s", task.name, args, error)
+        return False
+    return True
+
+
+def dispatch(jobs: QuerySet, pk: int, task, *, delayed: str, waiting: str) -> bool:
+    """Send the queued job ``pk`` of ``jobs`` to ``task`` unless it was sent already; True when sent now."""
+    now = timezone.now()
+    if not jobs.filter(pk=pk, status=QUEUED, sent__isnull=True).update(sent=now):
+        return False
+    if send(task, pk):
+        jobs.filter(pk=pk, status=QUEUED, stage=delayed).update(stage=waiting)
+        return True
+    jobs.filter(pk=pk, status=QUEUED, sent=now).update(sent=None, stage=delayed)
+    return False
+
+
+def resend_waiting(
+    jobs: QuerySet, task, *, delayed: str, waiting: str, lost_after: timedelta, now: datetime | None = None
+) -> int:
+    """Send every queued job that was never sent, or was sent more than ``lost_after`` ago and is
+    still queued (its message was lost with a Redis restart). Returns how many were sent."""
+    now = now or timezone.now()
+    jobs.filter(status=QUEUED, sent__lt=now - lost_after).update(sent=None)
+    waiting_ids = jobs.filter(status=QUEUED, sent__isnull=True).order_by("pk").values_list("pk", flat=True)
+    return sum(dispatch(jobs, pk, task, delayed=delayed, waiting=waiting) for pk in list(waiting_ids))
