@@ -28,10 +28,18 @@ STARTED_MARKER = "CSP_PORTAL_TEST_SERVICES"
 
 @dataclass
 class Service:
+    """A server this run started. ``stop`` and ``start`` (again, on the same port and data) let the
+    fault tests take it away and bring it back; ``stop`` is safe to call on a stopped server."""
+
     name: str
     url: str
     stop: callable
     details: dict = field(default_factory=dict)
+    start: callable | None = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
 
 _services: list[Service] = []
@@ -107,21 +115,24 @@ def start_postgres(workdir: Path) -> Service:
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
     )
-    subprocess.run(
-        [bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start"],
-        check=True,
-        capture_output=True,
-        user=user,
-    )
+
+    def start() -> None:
+        subprocess.run(
+            [bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start"],
+            check=True,
+            capture_output=True,
+            user=user,
+        )
 
     def stop() -> None:
         subprocess.run(
             [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True, user=user
         )
 
+    start()
     url = f"postgres://postgres@127.0.0.1:{port}/csp_portal"
     details = {"bin_dir": str(bin_dir), "data": str(data), "port": port, "user": user, "options": options}
-    return Service("postgres", url, stop, details)
+    return Service("postgres", url, stop, details, start)
 
 
 def start_redis(workdir: Path) -> Service:
@@ -135,21 +146,30 @@ def start_redis(workdir: Path) -> Service:
     port = free_port()
     root = workdir / "redis"
     root.mkdir()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(root)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, 15, process)
+    running: list[subprocess.Popen] = []
+
+    def start() -> None:
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", str(root)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        running.append(process)
+        wait_for_port(port, 15, process)
 
     def stop() -> None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        while running:
+            process = running.pop()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
-    return Service("redis", f"redis://127.0.0.1:{port}/0", stop, {"port": port, "binary": binary})
+    start()
+    return Service("redis", f"redis://127.0.0.1:{port}/0", stop, {"port": port, "binary": binary}, start)
 
 
 @pytest.hookimpl(tryfirst=True)
