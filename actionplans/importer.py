@@ -67,6 +67,7 @@ COLUMNS = [
 AGENCIES_COLUMN = "Lead Agency and others responsible"
 SUGGEST_CUTOFF = 0.8
 MAX_ROWS = 2000
+MAX_TARGET_VALUE = Decimal("100000000000")  # Action.target_value holds 14 digits, 3 of them after the point
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,11 @@ def check_rows(
         def problem(column: str, message: str, number=number) -> None:
             problems.append(Problem(number, column, _letter(position[column]), message))
 
+        for column in [name for name, text in cell.items() if "\x00" in text]:
+            # PostgreSQL text cannot hold NUL; such a cell is a damaged file, not something to keep.
+            problem(column, "the cell contains a NUL character (a damaged file?): remove it")
+            cell[column] = cell[column].replace("\x00", "")
+
         values: dict = {}
         priority = default_priority
         if cell["Priority"] or (priority is None and "Priority" in position):
@@ -369,6 +375,9 @@ def check_rows(
         if cell["Target value"]:
             try:
                 values["target_value"] = _decimal(cell["Target value"])
+                if abs(values["target_value"]) >= MAX_TARGET_VALUE:
+                    problem("Target value", f"the target value must be less than {MAX_TARGET_VALUE:,}")
+                    values["target_value"] = None
             except (InvalidOperation, ValueError):
                 problem("Target value", f"'{cell['Target value']}' is not a number")
             if not cell["Indicator"]:
