@@ -1,10 +1,14 @@
 """Site administrators' view of plans, priorities and priority setting. Partnership officers use
 the service's own pages; the admin is for putting things right and for the shared vocabulary of
-contributory factors."""
+contributory factors. Nothing here deletes a plan, priority or exercise: archived ones are restored,
+and the change history names the administrator who did it."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from csp_portal.archive import ArchivedFilter, KeepRecordsAdmin, restore_each
+
+from . import services
 from .models import Candidate, Commitment, ContributoryFactor, Criterion, CurrentWork, Exercise, Outcome, Plan, Priority
 
 
@@ -21,10 +25,11 @@ class PriorityInline(admin.TabularInline):
     autocomplete_fields = ["lead_agency"]
     extra = 0
     show_change_link = True
+    can_delete = False  # a priority is archived from its own page, never deleted
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(KeepRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["title", "partnership", "period_start", "period_end", "status"]
     list_filter = ["status", "partnership__kind", "partnership"]
     search_fields = ["title", "partnership__name"]
@@ -32,6 +37,20 @@ class PlanAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["partnership"]
     raw_id_fields = ["assessment"]
     inlines = [PriorityInline]
+    actions = ["restore"]
+
+    @admin.action(
+        description="Restore the selected archived plans (back to draft, for the partnership to agree again)",
+        permissions=["restore"],
+    )
+    def restore(self, request, queryset):
+        restore_each(
+            self,
+            request,
+            queryset.select_related("partnership"),
+            lambda plan, actor: services.update_plan(plan, actor=actor, status=Plan.Status.DRAFT),
+            lambda plan: plan.status == Plan.Status.ARCHIVED,
+        )
 
 
 class OutcomeInline(admin.TabularInline):
@@ -53,14 +72,26 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "plan", "status", "order", "lead_role", "lead_agency"]
-    list_filter = ["status", "plan__partnership"]
+class PriorityAdmin(KeepRecordsAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "plan", "status", "order", "lead_role", "lead_agency", "archived_at"]
+    list_filter = [ArchivedFilter, "status", "plan__partnership"]
     search_fields = ["title", "plan__title", "plan__partnership__name", "lead_role"]
     list_select_related = ["plan", "lead_agency"]
     autocomplete_fields = ["lead_agency", "lead_user"]
     raw_id_fields = ["plan", "supports"]
     inlines = [OutcomeInline, CurrentWorkInline, CommitmentInline]
+    actions = ["restore"]
+
+    def get_queryset(self, request):
+        # Archived priorities too: the admin lists, filters and restores them.
+        return Priority.all_objects.get_queryset().select_related(*self.list_select_related)
+
+    @admin.action(
+        description="Restore the selected archived priorities (back on their plan, with their actions)",
+        permissions=["restore"],
+    )
+    def restore(self, request, queryset):
+        restore_each(self, request, queryset.select_related("plan"), services.restore_priority, lambda p: p.is_archived)
 
 
 class CriterionInline(admin.TabularInline):
@@ -77,7 +108,9 @@ class CandidateInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SimpleHistoryAdmin):
+class ExerciseAdmin(KeepRecordsAdmin, SimpleHistoryAdmin):
+    """An exercise's scores are the record of why the priorities were chosen: it is closed, never deleted."""
+
     list_display = ["title", "plan", "status", "created"]
     list_filter = ["status"]
     search_fields = ["title", "plan__title"]

@@ -40,7 +40,13 @@ class Plan(models.Model):
     title = models.CharField(max_length=200)
     period_start = models.DateField("period starts")
     period_end = models.DateField("period ends")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="An archived plan is kept, with its history, and left out of current work. Restoring it "
+        "(the 'Restore' action of the list of plans) puts it back to draft, for the partnership to agree again.",
+    )
     summary = models.TextField("foreword or summary", blank=True)
     related_strategies = models.TextField(
         "related strategies and plans",
