@@ -82,6 +82,8 @@ CODED = (MONTH, FORCE, LSOA_CODE, LSOA_NAME, CRIME_TYPE)
 ASB = "Anti-social behaviour"
 UNKNOWN_AREA = ""  # the district code of rows with no location
 MAX_PROBLEMS = 10
+# The longest values CrimeCount stores; police.uk's own are far shorter.
+MAX_LENGTH = {CRIME_TYPE: 60, FORCE: 100}
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _LSOA_NAME = re.compile(r"(.+?) \d{3}[A-Z]")
@@ -185,7 +187,10 @@ def _read_header(path: Path, name: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused([Problem(name, "is not a UTF-8 text file; police.uk files are CSV.", line=1)]) from None
-    header = next(csv.reader([text.rstrip("\r\n")]), [])
+    try:
+        header = next(csv.reader([text.rstrip("\r\n")]), [])
+    except csv.Error:  # a NUL byte or a stray line break: not a police.uk header
+        header = []
     missing = [column for column in NEEDED if column not in header]
     if missing:
         names = ", ".join(f"'{column}'" for column in missing)
@@ -349,6 +354,19 @@ def read_file(
         _, values = codes[column]
         refuse_values(
             column, np.array([not v.strip() for v in values], dtype=bool), lambda _v, w=what: f"the {w} is missing."
+        )
+        longest = MAX_LENGTH[column]
+        refuse_values(
+            column,
+            np.array([len(v) > longest for v in values], dtype=bool),
+            lambda _v, w=what, n=longest: f"the {w} is longer than {n} characters: is this a police.uk file?",
+        )
+    for column in CODED:
+        _, values = codes[column]
+        refuse_values(
+            column,
+            np.array(["\x00" in v for v in values], dtype=bool),
+            lambda _v: "the field contains a NUL character: the file is damaged.",
         )
 
     # Districts: by LSOA code in the shipped lookup, else by the LSOA name's prefix.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.db import transaction
 from csp_portal.organisations.models import Partnership
 
 from ..models import HarmWeight
+from .indicators import read_csv, refuse_nul
 
 # Column names accepted in an uploaded weights file (compared ignoring case, spaces and underscores).
 CRIME_TYPE_COLUMNS = {"crimetype", "policeukcrimetype", "category"}
@@ -49,7 +48,8 @@ def parse_weights(content: bytes, default_source: str) -> list[tuple[str, Decima
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
-    reader = csv.reader(io.StringIO(text))
+    refuse_nul(text)
+    reader = iter(read_csv(text))
     header = [_key(h) for h in next(reader, [])]
     try:
         type_at = next(i for i, h in enumerate(header) if h in CRIME_TYPE_COLUMNS)

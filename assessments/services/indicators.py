@@ -33,13 +33,33 @@ def set_value(*, actor, indicator: Indicator, period_start: date, value: Decimal
         return found
 
 
+# IndicatorValue.value holds 14 digits, 3 of them after the point.
+MAX_VALUE = Decimal("100000000000")
+
+
+def refuse_nul(text: str) -> None:
+    """PostgreSQL text cannot hold NUL: a file with one is damaged (or not a CSV file at all)."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(f"Line {line} contains a NUL character: the file is damaged or is not a CSV file.")
+
+
+def read_csv(text: str) -> list[list[str]]:
+    """Every line of an uploaded CSV file, or ValidationError when it is not one."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit
+        raise ValidationError(f"The file cannot be read as CSV ({exc}).") from None
+
+
 def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, str]]:
     """Rows of an uploaded figures CSV (period, value[, note]), or ValidationError naming the line."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from None
-    reader = csv.reader(io.StringIO(text))
+    refuse_nul(text)
+    reader = iter(read_csv(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if header[:2] != ["period", "value"]:
         raise ValidationError("Line 1 must be the header: period,value (and optionally note).")
@@ -57,6 +77,8 @@ def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, st
                 raise InvalidOperation
         except (InvalidOperation, IndexError):
             raise ValidationError(f"Line {line}, column 2: the value must be a number.") from None
+        if abs(value) >= MAX_VALUE:
+            raise ValidationError(f"Line {line}, column 2: the value must be less than {MAX_VALUE:,}.")
         if start in seen:
             raise ValidationError(f"Line {line}: the period {fields[0].strip()} appears twice.")
         seen.add(start)
