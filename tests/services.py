@@ -37,8 +37,8 @@ class Service:
     details: dict = field(default_factory=dict)
     start: callable | None = None
 
-    def restart(self) -> None:
-        self.stop()
+    def restart(self, **stop_options) -> None:
+        self.stop(**stop_options)
         self.start()
 
 
@@ -124,10 +124,9 @@ def start_postgres(workdir: Path) -> Service:
             user=user,
         )
 
-    def stop() -> None:
-        subprocess.run(
-            [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True, user=user
-        )
+    def stop(mode: str = "immediate") -> None:
+        """``immediate`` is a crash, the quickest end of a throwaway server; ``fast`` is a clean shutdown."""
+        subprocess.run([bin_dir / "pg_ctl", "-D", data, "-m", mode, "-w", "stop"], capture_output=True, user=user)
 
     start()
     url = f"postgres://postgres@127.0.0.1:{port}/csp_portal"
