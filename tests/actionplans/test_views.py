@@ -93,7 +93,7 @@ def test_officer_of_another_partnership_cannot_post_either(login, cast, lancaste
     assert login(cast.csr_officer).post(url(name, lancaster), {"direction": "up"}).status_code == 404
 
 
-@pytest.mark.parametrize("member", ["officer", "board_member", "analyst"])
+@pytest.mark.parametrize("member", ["officer", "board_member", "analyst", "admin"])
 def test_only_the_actions_lead_writes_its_return(login, cast, lancaster, member):
     response = login(getattr(cast, member)).post(
         url("return_edit", lancaster), {"rag": "green", "narrative": "x", "version": 0}
