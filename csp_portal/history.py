@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -107,3 +108,14 @@ def merged(*lists: list[Change], limit: int = 200) -> list[Change]:
     combined = [entry for entries in lists for entry in entries]
     combined.sort(key=lambda entry: entry.when, reverse=True)
     return combined[:limit]
+
+
+class RecordsOfChanges(HistoricalRecords):
+    """HistoricalRecords for a model some of whose saves are bookkeeping: a save that writes only
+    excluded fields (a sign-in stamping ``last_login``, a password hash upgraded) adds no version."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)

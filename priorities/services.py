@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Threat
 from csp_portal.organisations.models import Partnership, User
@@ -534,21 +535,22 @@ def record_scores(exercise: Exercise, *, actor: User, scores: dict[tuple[int, in
         score = current.get(key)
         if value is None:
             if score is not None:
-                gone.append(score.pk)
+                gone.append(score)
         elif score is None:
             new.append(Score(participant=actor, candidate_id=key[0], criterion_id=key[1], value=value))
         elif score.value != value:
             score.value = value
             changed.append(score)
-    if gone:
-        Score.objects.filter(pk__in=gone).delete()
+    # A score sheet is many rows: written in bulk, each with its version in the history.
+    for score in gone:
+        _delete(score, actor)
     if new:
-        Score.objects.bulk_create(new)
+        bulk_create_with_history(new, Score, default_user=actor)
     if changed:
         now = timezone.now()
         for score in changed:
             score.updated = now
-        Score.objects.bulk_update(changed, ["value", "updated"])
+        bulk_update_with_history(changed, Score, ["value", "updated"], default_user=actor)
     return Score.objects.filter(participant=actor, candidate__exercise=exercise).count()
 
 

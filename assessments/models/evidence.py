@@ -185,6 +185,7 @@ class Source(_Part):
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="sources")
     citation = models.CharField(max_length=400)
     url = models.URLField("web address", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "citation"]
@@ -199,6 +200,7 @@ class AnnualReview(_Part):
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField("date of review")
     changes = models.TextField("what changed")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "-reviewed_on"]
@@ -213,6 +215,7 @@ class KeyFinding(_Part):
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="findings")
     theme = models.CharField(max_length=30, choices=Theme.choices)
     text = models.TextField("finding")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "theme", "id"]
@@ -227,6 +230,7 @@ class ContributoryFactor(_Part):
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="factors")
     name = models.CharField(max_length=150)
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "id"]
@@ -244,6 +248,7 @@ class Consultation(_Part):
     sample_size = models.PositiveIntegerField(
         "number of responses", null=True, blank=True, help_text="Leave empty if not known."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "id"]
@@ -258,6 +263,7 @@ class CommunityIssue(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="issues")
     rank = models.PositiveSmallIntegerField()
     issue = models.CharField(max_length=300)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["consultation", "rank"]
@@ -276,6 +282,7 @@ class DataTable(_Part):
     value_heading = models.CharField("second column heading", max_length=100)
     unit = models.CharField(max_length=20, blank=True, help_text="Shown after each figure, e.g. %.")
     source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "id"]
@@ -289,6 +296,7 @@ class DataRow(models.Model):
     position = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200)
     value = models.DecimalField(max_digits=14, decimal_places=3)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["table", "position"]

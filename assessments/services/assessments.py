@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
 
 from csp_portal.organisations.models import Partnership
 
@@ -60,18 +61,34 @@ def save_part(*, actor, part: models.Model, lines: list | None = None) -> models
     consultation ``lines`` are its issues in rank order; for a data table, its (label, value) rows."""
     with transaction.atomic():
         _save(part, actor)
+        # The lines are rewritten whole; each removed and added line keeps a version in the history.
         if isinstance(part, Consultation) and lines is not None:
-            part.issues.all().delete()
-            CommunityIssue.objects.bulk_create(
-                CommunityIssue(consultation=part, rank=rank, issue=issue) for rank, issue in enumerate(lines, start=1)
+            _replace_lines(
+                part.issues.all(),
+                [
+                    CommunityIssue(consultation=part, rank=rank, issue=issue)
+                    for rank, issue in enumerate(lines, start=1)
+                ],
+                actor,
             )
         if isinstance(part, DataTable) and lines is not None:
-            part.rows.all().delete()
-            DataRow.objects.bulk_create(
-                DataRow(table=part, position=position, label=label, value=Decimal(value))
-                for position, (label, value) in enumerate(lines, start=1)
+            _replace_lines(
+                part.rows.all(),
+                [
+                    DataRow(table=part, position=position, label=label, value=Decimal(value))
+                    for position, (label, value) in enumerate(lines, start=1)
+                ],
+                actor,
             )
         return part
+
+
+def _replace_lines(old: models.QuerySet, new: list[models.Model], actor) -> None:
+    for line in old:
+        line._history_user = actor
+        line.delete()
+    if new:
+        bulk_create_with_history(new, type(new[0]), default_user=actor)
 
 
 def delete_part(*, actor, part: models.Model) -> None:

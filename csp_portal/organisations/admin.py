@@ -36,13 +36,13 @@ class UserRoleInline(admin.TabularInline):
 
 
 @admin.register(PoliceForceArea)
-class PoliceForceAreaAdmin(admin.ModelAdmin):
+class PoliceForceAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(PoliceDivision)
-class PoliceDivisionAdmin(admin.ModelAdmin):
+class PoliceDivisionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "force"]
     list_filter = ["force"]
     search_fields = ["name", "force__name"]
@@ -50,7 +50,7 @@ class PoliceDivisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "ons_code", "kind", "county", "police_force", "police_division"]
     list_filter = ["kind", "police_force"]
     search_fields = ["name", "ons_code"]
@@ -98,7 +98,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["full_name"]

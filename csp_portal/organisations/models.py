@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from csp_portal.history import RecordsOfChanges
+
 
 class PoliceForceArea(models.Model):
     """A police force area (PFA), e.g. Lancashire (E23000003)."""
 
     code = models.CharField("ONS code", max_length=9, unique=True)
     name = models.CharField(max_length=100)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -30,6 +33,7 @@ class PoliceDivision(models.Model):
 
     force = models.ForeignKey(PoliceForceArea, on_delete=models.PROTECT, related_name="divisions")
     name = models.CharField(max_length=100)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["force__name", "name"]
@@ -67,6 +71,7 @@ class Authority(models.Model):
     police_division = models.ForeignKey(
         PoliceDivision, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorities"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -239,6 +244,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Who changed a person's name, e-mail, agency, administrator flag or active flag, and when. The
+    # password hash is never copied into the history; a password change is a version with no field
+    # changed. Sign-ins are in the sign-in audit, not here.
+    history = RecordsOfChanges(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
 

@@ -139,7 +139,7 @@ def _county_forces(lookup: Lookup) -> dict[str, str]:
 def _import_forces(lookup: Lookup) -> tuple[dict[str, PoliceForceArea], Tally]:
     existing = {f.code: f for f in PoliceForceArea.objects.filter(code__in=lookup.forces)}
     new = [PoliceForceArea(code=a.code, name=a.name) for a in lookup.forces.values() if a.code not in existing]
-    PoliceForceArea.objects.bulk_create(new)
+    new = bulk_create_with_history(new, PoliceForceArea, default_change_reason="load_areas")
     existing.update({f.code: f for f in new})
     return existing, Tally(created=len(new), unchanged=len(lookup.forces) - len(new))
 
@@ -163,8 +163,8 @@ def _sync_authorities(wanted: dict[str, dict], names: dict[str, str], tally: Tal
             for k, v in diff.items():
                 setattr(authority, k, v)
             changed.append(authority)
-    Authority.objects.bulk_create(new)
-    Authority.objects.bulk_update(changed, ["kind", "county", "police_force"])
+    new = bulk_create_with_history(new, Authority, default_change_reason="load_areas")
+    bulk_update_with_history(changed, Authority, ["kind", "county", "police_force"], default_change_reason="load_areas")
     tally.created += len(new)
     tally.updated += len(changed)
     tally.unchanged += len(wanted) - len(new) - len(changed)
