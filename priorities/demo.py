@@ -526,11 +526,13 @@ def _priority(plan: Plan, spec: PrioritySpec, order: int, county: dict[str, Prio
     threats = []
     if plan.assessment_id and spec.evidence:
         threats = list(Threat.objects.filter(assessment=plan.assessment, name__in=spec.evidence))
-    priority = Priority.objects.filter(plan=plan, title=spec.title).first()
+    priority = Priority.all_objects.filter(plan=plan, title=spec.title).first()
     if priority is None:
         priority = services.create_priority(plan, actor=None, fields=fields, supports=supports)
     else:
         priority.plan = plan
+        if priority.is_archived:  # loading the demo again puts its plan back as it was
+            services.restore_priority(priority, actor=None)
         services.update_priority(priority, actor=None, fields=fields, supports=supports)
     services.sync_points(Outcome, priority, list(spec.outcomes), actor=None)
     services.sync_points(CurrentWork, priority, list(spec.current_work), actor=None)

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from priorities import services
 from priorities.models import Commitment, CurrentWork, Outcome, Plan, Priority
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,15 @@ def test_running_it_again_changes_nothing():
     counts = [model.history.count() for model in (Plan, Priority, Outcome, CurrentWork, Commitment)]
     load_demo()
     assert [model.history.count() for model in (Plan, Priority, Outcome, CurrentWork, Commitment)] == counts
+    assert Priority.objects.count() == 14
+
+
+def test_loading_it_again_brings_back_a_priority_someone_archived():
+    load_demo()
+    archived = Priority.objects.get(title="Road safety and vehicle crime")
+    services.archive_priority(archived, actor=None)
+    load_demo()
+    assert Priority.objects.get(pk=archived.pk).order == 4
     assert Priority.objects.count() == 14
 
 
