@@ -23,6 +23,7 @@ import os
 import random
 import re
 import sys
+import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -230,6 +231,25 @@ class OfficerUser(PortalUser):
     @task(1)
     def quarter_status(self):
         self.get(f"{self.base}/quarters/{QUARTER}/", "quarter's returns")
+
+    # One draft report requested every DRAFT_EVERY seconds across all officers: the Celery worker
+    # renders board packs while the pages are being measured, as it does at quarter end.
+    DRAFT_EVERY = 30
+    last_draft = 0.0
+
+    @task(1)
+    def draft_report(self):
+        if time.monotonic() - OfficerUser.last_draft < self.DRAFT_EVERY:
+            return
+        OfficerUser.last_draft = time.monotonic()
+        base = f"/partnerships/{self.partnership['slug']}/reports/quarters/{QUARTER}/"
+        form = Form(self.get(base, "report quarter").text, "/request/")
+        form.set("kind", "draft")
+        with self.post(base + "request/", "request draft report", form.fields, catch_response=True) as answer:
+            if answer.status_code != 302:
+                answer.failure(f"requesting a draft report answered {answer.status_code}")
+                return
+        self.get(answer.headers["Location"], "report job")
 
 
 class LeadUser(PortalUser):

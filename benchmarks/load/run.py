@@ -178,6 +178,18 @@ def _report(summary: samples.Summary, verdict, log) -> bool:
     return all(checks.values())
 
 
+def _report_jobs(log) -> None:
+    from django.db.models import Count
+
+    from reports.models import ReportJob
+
+    jobs = dict(ReportJob.objects.filter(kind=ReportJob.Kind.DRAFT).values_list("status").annotate(n=Count("id")))
+    log(
+        "Draft reports requested during the run, by state: "
+        + (", ".join(f"{k} {v}" for k, v in jobs.items()) or "none")
+    )
+
+
 def main() -> int:
     options = _options()
     log = print
@@ -218,6 +230,7 @@ def main() -> int:
         from benchmarks.load import lost_updates
 
         verdict = lost_updates.check(samples.read_edits(files["edits"]))
+        _report_jobs(log)
         met = _report(samples.read(files["samples"]), verdict, log)
         if options.results:
             log(f"Results kept in {results}")
