@@ -12,14 +12,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.models import Indicator
+from csp_portal import uploads
 from csp_portal.forms import ErrorLink, error_links  # noqa: F401 - the error summary, shared by the apps
 from csp_portal.organisations.models import Agency, Partnership, User
 from priorities.models import Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
 from .quarters import Quarter
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _helper(*layout) -> FormHelper:
@@ -319,9 +318,17 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise ValidationError("The file must be a CSV file or an Excel workbook (.xlsx)")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("The file must be smaller than 5 MB")
+        kind = uploads.extension(upload)
+        if kind not in ("csv", "xlsx"):
+            raise ValidationError("The selected file must be a CSV or an Excel workbook (.xlsx)")
+        uploads.check_size(upload, "action_plan")
+        if kind == "xlsx" and not uploads.is_zip(upload, "xl/workbook.xml"):
+            raise ValidationError(
+                "The selected file must be an Excel workbook: this one is not. Save it from Excel as "
+                "'Excel Workbook (.xlsx)', or as 'CSV UTF-8'"
+            )
+        if kind == "csv" and not uploads.is_text(upload):
+            raise ValidationError(
+                "The selected file must be a CSV: this one is not text. Save it from your spreadsheet as 'CSV UTF-8'"
+            )
         return upload

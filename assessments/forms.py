@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from csp_portal import uploads
 from csp_portal.organisations.models import Partnership
 
 from .models import (
@@ -26,8 +27,6 @@ from .models import (
     Threat,
 )
 
-MAX_DOCUMENT_BYTES = 30 * 1024 * 1024
-MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
@@ -54,11 +53,8 @@ class MonthField(forms.CharField):
 
 
 def _pdf(upload) -> None:
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError("The document must be smaller than 30 MB.")
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
+    uploads.check_size(upload, "document")
+    if not uploads.is_pdf(upload):
         raise ValidationError("The document must be a PDF file.")
 
 
@@ -337,12 +333,14 @@ class CrimeUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".zip")):
+        kind = uploads.extension(upload)
+        if kind not in ("csv", "zip"):
             raise ValidationError("Choose a .csv file, or a .zip of police.uk files.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("The file must be smaller than 1 GB.")
-        if upload.size == 0:
-            raise ValidationError("The file is empty.")
+        uploads.check_size(upload, "crime_data")
+        if kind == "zip" and not uploads.is_zip(upload):
+            raise ValidationError("The selected file must be a .zip file: this one is damaged or is not a zip")
+        if kind == "csv" and not uploads.is_text(upload):
+            raise ValidationError("The selected file must be a CSV: this one is not text")
         return upload
 
 
@@ -357,6 +355,11 @@ class HarmWeightsUploadForm(forms.Form):
         max_length=300,
         help_text="Used for rows with no source column, e.g. 'ONS Crime Severity Score, year ending March 2024'.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.check_csv(upload, "table")
+        return upload
 
 
 class HarmWeightForm(forms.Form):
@@ -442,3 +445,8 @@ class IndicatorValuesUploadForm(forms.Form):
         help_text="Two columns with a header row: period, value (and optionally note). Periods as on the left.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.check_csv(upload, "table")
+        return upload

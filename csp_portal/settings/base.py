@@ -131,6 +131,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads: the largest file of each kind a form accepts (csp_portal/uploads.py checks type and size).
+# police.uk downloads of a whole force run to hundreds of megabytes; the rest are small.
+MAX_UPLOAD_SIZE = {
+    "crime_data": 1024 * 1024 * 1024,  # a police.uk street-level CSV or a .zip of them
+    "action_plan": 5 * 1024 * 1024,  # an action plan as CSV or .xlsx
+    "table": 5 * 1024 * 1024,  # crime-severity weights, an indicator's figures (CSV)
+    "document": 30 * 1024 * 1024,  # a strategic assessment as published (PDF)
+}  # A report's logo: reports.snapshot.MAX_LOGO_BYTES (500 KB), which the report reads too.
+# Files above 2.5 MB go to a temporary file rather than memory; a form's fields (not its files) are
+# limited to 2.5 MB and 1,000 fields, Django's defaults, kept deliberately: no form needs more.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
