@@ -32,6 +32,7 @@ import pandas as pd
 from django.db import transaction
 
 from assessments.models import Indicator
+from csp_portal.exports import FORMULA_STARTS
 from csp_portal.organisations.models import Agency, User
 from priorities.models import Plan, Priority
 
@@ -127,7 +128,10 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]  # an exported cell kept from being taken for a formula
+    return text
 
 
 def split_agencies(cell: str) -> tuple[str, list[str]]:

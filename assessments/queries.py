@@ -8,6 +8,7 @@ from typing import TextIO
 
 from django.db.models import Sum
 
+from csp_portal.exports import neutralise
 from csp_portal.organisations.models import Authority, Partnership
 
 from .models import CrimeCount
@@ -51,7 +52,7 @@ def write_crime_counts_csv(handle: TextIO, rows: Iterable[dict]) -> int:
     writer.writeheader()
     written = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: neutralise(value) for key, value in row.items()})
         written += 1
     return written
 
