@@ -3,6 +3,7 @@ the service's own pages; the admin is for putting things right and for the share
 contributory factors. Nothing here deletes a plan, priority or exercise: archived ones are restored,
 and the change history names the administrator who did it."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -71,8 +72,38 @@ class CommitmentInline(admin.TabularInline):
     extra = 0
 
 
+class PriorityAdminForm(forms.ModelForm):
+    class Meta:
+        model = Priority
+        fields = [
+            "plan",
+            "title",
+            "why",
+            "status",
+            "order",
+            "lead_role",
+            "lead_user",
+            "lead_agency",
+            "owner",
+            "supports",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Django checks the unique title with the default manager, which does not see archived
+        # priorities; they keep their titles, so look at every priority of the plan.
+        plan, title = cleaned.get("plan"), cleaned.get("title")
+        if plan is not None and title:
+            clash = Priority.all_objects.filter(plan=plan, title__iexact=title).exclude(pk=self.instance.pk)
+            if clash.filter(archived_at__isnull=False).exists():
+                self.add_error("title", "An archived priority of this plan has this title: restore it instead.")
+        return cleaned
+
+
 @admin.register(Priority)
 class PriorityAdmin(KeepRecordsAdmin, SimpleHistoryAdmin):
+    form = PriorityAdminForm
+    readonly_fields = ["archived_at"]  # archived from the priority's page, restored with the action below
     list_display = ["title", "plan", "status", "order", "lead_role", "lead_agency", "archived_at"]
     list_filter = [ArchivedFilter, "status", "plan__partnership"]
     search_fields = ["title", "plan__title", "plan__partnership__name", "lead_role"]

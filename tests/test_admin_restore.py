@@ -117,3 +117,25 @@ def test_no_admin_page_deletes_a_record(login, cast, records, model):
     assert "delete_selected" not in changelist.content.decode()
     client.post(admin_url(model, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk]})
     assert model._base_manager.filter(pk=obj.pk).exists()
+
+
+def test_admin_cannot_add_a_priority_with_the_title_of_an_archived_one(login, cast, records):
+    priority = records[Priority]
+    priority_services.archive_priority(priority, actor=cast.officer)
+    response = login(cast.admin).post(
+        admin_url(Priority, "add"),
+        {
+            "plan": priority.plan_id,
+            "title": "domestic abuse",
+            "status": "active",
+            "order": 2,
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("outcomes", "current_work", "commitments")
+                for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert "An archived priority of this plan has this title" in response.content.decode()
+    assert Priority.all_objects.filter(plan=priority.plan).count() == 1
