@@ -41,6 +41,11 @@ def _person(email: str, name: str, *roles: tuple[Partnership, str], **extra) -> 
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast's rows, for a fixture that builds them once for a whole module."""
     county = AuthorityFactory(name="Lancashire", ons_code="E10000017", kind=Authority.Kind.COUNTY)
     lancaster_council = AuthorityFactory(name="Lancaster", ons_code="E07000121", county=county)
     chorley = AuthorityFactory(name="Chorley", ons_code="E07000118", county=county)
