@@ -318,6 +318,11 @@ def restore_action(action: Action, *, actor: User | None) -> None:
     current = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
     if current.archived_at is None:
         raise ValidationError("The action is not archived.")
+    if current.priority.is_archived:
+        raise ValidationError(
+            f"Its priority, “{current.priority.title}”, is archived: restore the priority, which brings back "
+            "the actions archived with it, or move this action to another priority first."
+        )
     if current.funding_id and current.budget is not None:
         problem = _over_allocation(current.funding, current.budget, current.pk)
         if problem:

@@ -110,6 +110,18 @@ def test_an_edit_loaded_before_a_move_or_archive_is_a_conflict(cast, lancaster, 
     assert action.title == "DV prevention campaign"
 
 
+def test_an_action_is_not_restored_under_an_archived_priority(cast, lancaster):
+    from priorities.services import archive_priority
+
+    archive_priority(lancaster.dv, actor=cast.officer)
+    action = Action.objects.get(pk=lancaster.action.pk)
+    assert action.is_archived
+    with pytest.raises(ValidationError, match="is archived: restore the priority"):
+        services.restore_action(action, actor=cast.officer)
+    action.refresh_from_db()
+    assert action.is_archived
+
+
 def test_lead_person_must_hold_a_role_in_the_partnership(cast, lancaster):
     with pytest.raises(ValidationError) as caught:
         services.add_action(lancaster.dv, actor=cast.officer, values={"title": "X", "lead_user": cast.csr_officer})
