@@ -120,6 +120,11 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A person's name stays on the returns, scores and versions they wrote; to take away their
+        # access, untick "active" (which also signs them out) instead.
+        return False
+
 
 @admin.register(SignInEvent)
 class SignInEventAdmin(admin.ModelAdmin):

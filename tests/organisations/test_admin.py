@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -100,3 +101,21 @@ def test_only_admin_pages_allow_inline_styles(login, cast):
     page_policy = _policy(client.get(reverse("partnership_detail", args=["lancaster"])))
     assert sorted(admin_policy["style-src"]) == ["'self'", "'unsafe-inline'"]
     assert page_policy["style-src"] == ["'self'"]
+
+
+def test_people_are_deactivated_not_deleted(login, cast, client):
+    """Deleting a person would delete their roles and scores; the admin offers no delete, and an
+    inactive person is signed out at their next request."""
+    client = login(cast.admin)
+    delete_page = reverse("admin:organisations_user_delete", args=[cast.lead.pk])
+    assert client.get(delete_page).status_code == 403
+    changelist = client.get(reverse("admin:organisations_user_changelist")).content.decode()
+    assert 'value="delete_selected"' not in changelist
+
+    lead_session = Client()
+    lead_session.force_login(cast.lead)
+    assert lead_session.get(reverse("my_actions")).status_code == 200
+    cast.lead.is_active = False
+    cast.lead.save()
+    response = lead_session.get(reverse("my_actions"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
