@@ -127,6 +127,11 @@ def _marked(text: str, token: str) -> tuple[str, str | None]:
     return EDIT_MARK.sub("", text) + f" [edit {token}]", found.group(1) if found else None
 
 
+def _saved(answer) -> bool:
+    """A save is accepted when the site redirects onwards, not to the sign-in page."""
+    return answer.status_code == 302 and "/account/sign-in/" not in answer.headers.get("Location", "")
+
+
 class PortalUser(HttpUser):
     """Signs in through the sign-in form with one of the generated accounts."""
 
@@ -216,7 +221,7 @@ class OfficerUser(PortalUser):
         self.wait()  # typing
         token = EDIT_MARK.search(text).group(1)
         with self.post(f"{self.base}/{action}/edit/", "save action", form.fields, catch_response=True) as answer:
-            if answer.status_code == 302:
+            if _saved(answer):
                 outcome = "saved"
             elif answer.status_code == 200 and CONFLICT in answer.text:
                 outcome = "conflict"  # the site refused to overwrite a newer version: the expected answer
@@ -232,14 +237,14 @@ class OfficerUser(PortalUser):
     def quarter_status(self):
         self.get(f"{self.base}/quarters/{QUARTER}/", "quarter's returns")
 
-    # One draft report requested every DRAFT_EVERY seconds across all officers: the Celery worker
-    # renders board packs while the pages are being measured, as it does at quarter end.
-    DRAFT_EVERY = 30
+    # One draft report requested every LOAD_DRAFT_EVERY seconds (0: none) across all officers: the
+    # Celery worker renders board packs while the pages are being measured, as it does at quarter end.
+    DRAFT_EVERY = float(os.environ.get("LOAD_DRAFT_EVERY", "30"))
     last_draft = 0.0
 
     @task(1)
     def draft_report(self):
-        if time.monotonic() - OfficerUser.last_draft < self.DRAFT_EVERY:
+        if self.DRAFT_EVERY <= 0 or time.monotonic() - OfficerUser.last_draft < self.DRAFT_EVERY:
             return
         OfficerUser.last_draft = time.monotonic()
         base = f"/partnerships/{self.partnership['slug']}/reports/quarters/{QUARTER}/"
@@ -299,7 +304,7 @@ class LeadUser(PortalUser):
         token = EDIT_MARK.search(text).group(1)
         name = "submit return" if submit else "save return"
         with self.post(path, name, form.fields, catch_response=True) as answer:
-            if answer.status_code == 302:
+            if _saved(answer):
                 outcome = "saved"
                 if submit:
                     self.done.add(action)

@@ -45,6 +45,9 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--run-time", default="5m", help="how long locust runs, e.g. 60s or 5m (default 5m)")
     parser.add_argument("--actions", type=int, default=1500, help="actions to generate (default 1500)")
     parser.add_argument("--render", type=int, default=2, help="issued reports rendered with WeasyPrint (default 2)")
+    parser.add_argument(
+        "--draft-every", type=float, default=30, help="seconds between draft reports the officers request (0: none)"
+    )
     parser.add_argument("--web-workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)")
     parser.add_argument("--results", type=Path, help="keep locust's CSV, the samples, the edits and the logs here")
     return parser.parse_args()
@@ -134,6 +137,7 @@ def _warm_up(port: int, workers: int) -> None:
 
 def _locust(options, port: int, results: Path, files: dict[str, Path]) -> int:
     env = dict(os.environ, **{f"LOAD_{name.upper()}": str(path) for name, path in files.items()})
+    env["LOAD_DRAFT_EVERY"] = str(options.draft_every)
     command = [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless"]
     command += ["-u", str(options.users), "-r", str(options.spawn_rate), "-t", options.run_time]
     command += ["--host", f"http://127.0.0.1:{port}", "--csv", str(results / "locust"), "--only-summary"]
@@ -219,7 +223,8 @@ def main() -> int:
         log(
             f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load[0]:.1f} before the run; "
             f"gunicorn: {workers} sync worker processes; one Celery worker process.\n"
-            f"locust: {options.users} users started {options.spawn_rate:g} a second, for {options.run_time}."
+            f"locust: {options.users} users started {options.spawn_rate:g} a second, for {options.run_time}; "
+            f"a draft report requested every {options.draft_every:g} s."
         )
         exit_code = _locust(options, port, results, files)
         log(f"locust finished (exit status {exit_code}); load average {os.getloadavg()[0]:.1f} at the end.")
