@@ -30,6 +30,9 @@ POST_DATA (an allowed person gets the form back with errors, 200, or is sent on 
 302). Each post runs in a savepoint that is rolled back, so it changes nothing for the next column.
 
 A view added to the URL configuration without rows here fails test_every_named_view_has_a_row.
+
+Not a column: the district pseudo-role (a district's people reading their county board's agreement
+and assessment); tests/priorities/test_access.py and tests/assessments/test_views.py check it.
 """
 
 from __future__ import annotations
