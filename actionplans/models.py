@@ -289,6 +289,17 @@ class ProgressReturn(QuarterFields):
     def is_escalation(self) -> bool:
         return bool(self.support_needed.strip())
 
+    withheld = False
+
+    def withhold_from(self, viewer, lead_user_id: int | None) -> ProgressReturn:
+        """A draft is its lead's own work until submitted: for anyone else, blank what it says (in
+        this copy only) and mark it ``withheld`` so that pages say a draft is being written."""
+        if self.status == self.Status.DRAFT and viewer.pk != lead_user_id:
+            self.rag = self.narrative = self.risks = self.support_needed = ""
+            self.percent_complete = None
+            self.withheld = True
+        return self
+
 
 class QuarterClosure(QuarterFields):
     """The officer closed the quarter (usually after the board meeting): its returns are read-only."""

@@ -134,6 +134,15 @@ def action_plan_row(action: Action, quarters: list[Quarter]) -> ActionRow:
     return ActionRow(action, shown, next((r for _, r in reversed(shown) if r is not None), None))
 
 
+def withhold_drafts(rows: list[ActionRow], viewer: User) -> list[ActionRow]:
+    """The rows with every draft return blanked for anyone but its action's lead."""
+    for row in rows:
+        for _, progress in row.returns:
+            if progress is not None:
+                progress.withhold_from(viewer, row.action.lead_user_id)
+    return rows
+
+
 def _quarters_q(quarters: list[Quarter]) -> Q:
     wanted = Q(pk__in=[])
     for quarter in quarters:
@@ -294,12 +303,16 @@ def leads_anything(user: User) -> bool:
 # -- History -----------------------------------------------------------------------------------------
 
 
-def action_changes(action: Action) -> list[history.Change]:
-    """Every version of the action, with its other agencies, and of its progress returns, newest first."""
+def action_changes(action: Action, viewer: User) -> list[history.Change]:
+    """Every version of the action, with its other agencies, and of its progress returns, newest
+    first. Draft versions of a return are its lead's own: others see it from its submission."""
     records = Action.history.filter(id=action.pk)
     entries = history.changes(records, subject=lambda r: "the action", exclude=("order", "created"))
+    return_versions = ProgressReturn.history.filter(action_id=action.pk)
+    if viewer.pk != action.lead_user_id:
+        return_versions = return_versions.exclude(status=ProgressReturn.Status.DRAFT)
     returns = history.changes(
-        ProgressReturn.history.filter(action_id=action.pk),
+        return_versions,
         subject=lambda r: f"{Quarter(r.year, r.number).label} progress return",
         exclude=("action", "year", "number"),
     )

@@ -81,7 +81,7 @@ def _plan_context(request, priority, focus: tuple[str, int] | None = None, **ext
         "partnership": priority.plan.partnership,
         "plan": priority.plan,
         "priority": priority,
-        "rows": queries.action_plan(priority, quarters, archived=archived),
+        "rows": queries.withhold_drafts(queries.action_plan(priority, quarters, archived=archived), request.user),
         "quarters": quarters,
         "archived": archived,
         "can_change": request.user.has_perm(CHANGE, priority),
@@ -172,7 +172,7 @@ def _field_errors(form, error: ValidationError) -> None:
 def action_detail(request, slug: str, action_id: int):
     action = _action(request, slug, action_id)
     if request.htmx:
-        row = queries.action_plan_row(action, _quarters_shown())
+        row = queries.withhold_drafts([queries.action_plan_row(action, _quarters_shown())], request.user)[0]
         return render(
             request,
             "actionplans/includes/action_row.html",
@@ -194,7 +194,9 @@ def action_detail(request, slug: str, action_id: int):
             "plan": action.priority.plan,
             "priority": action.priority,
             "action": action,
-            "returns": queries.returns_of(action),
+            "returns": [
+                progress.withhold_from(request.user, action.lead_user_id) for progress in queries.returns_of(action)
+            ],
             "can_change": request.user.has_perm(CHANGE, action),
             "can_write": _may_write_return(request.user, action),
             "can_review": request.user.has_perm(REVIEW, action),
@@ -342,7 +344,7 @@ def action_history(request, slug: str, action_id: int):
             "plan": action.priority.plan,
             "priority": action.priority,
             "action": action,
-            "changes": queries.action_changes(action),
+            "changes": queries.action_changes(action, request.user),
         },
     )
 
@@ -351,6 +353,8 @@ def action_history(request, slug: str, action_id: int):
 
 
 def _return_context(request, action: Action, quarter: Quarter, progress: ProgressReturn | None, **extra) -> dict:
+    if progress is not None and not extra.get("editable"):
+        progress = progress.withhold_from(request.user, action.lead_user_id)
     return {
         "partnership": action.partnership,
         "plan": action.priority.plan,
@@ -466,6 +470,7 @@ def quarter_status(request, slug: str, quarter: Quarter):
     for row in rows:
         if row.progress is not None:
             counts[row.progress.status] += 1
+            row.progress.withhold_from(request.user, row.action.lead_user_id)
     leads = sorted({row.action.lead_user for row in outstanding if row.action.lead_user_id}, key=lambda u: u.full_name)
     return render(
         request,

@@ -304,7 +304,7 @@ def test_history_shows_who_changed_the_action_and_its_returns(cast, lancaster):
         action, actor=cast.officer, version=1, values=values_of(action, title="New title"), others=[lancaster.police]
     )
     services.submit_return(action, Q2, actor=cast.lead, values=full_return())
-    changes = queries.action_changes(action)
+    changes = queries.action_changes(action, cast.lead)
     summary = [
         (
             c.who,

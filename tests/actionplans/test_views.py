@@ -115,7 +115,7 @@ def test_funding_is_read_by_the_board_but_not_changed(login, cast, lancaster):
 
 
 def test_the_plan_shows_the_seed_columns_and_recent_rag(login, cast, lancaster):
-    ReturnFactory(action=lancaster.action, year=2025, number=2, rag="amber")
+    ReturnFactory(action=lancaster.action, year=2025, number=2, rag="amber", status="accepted")
     body = login(cast.officer).get(url("priority_plan", lancaster)).content.decode()
     for heading in (
         "Action",
@@ -488,3 +488,37 @@ def test_the_action_plan_page_with_60_actions_runs_a_fixed_number_of_queries(log
     assert (
         count_queries(client, url("priority_plan", lancaster)) <= 11
     )  # 11 on 2026-11-21: session, user, 2 roles, 3 navigation, priority, actions, agencies, returns
+
+
+def test_a_draft_return_is_the_leads_own_until_submitted(login, cast, lancaster, client):
+    """The board, the officer and the county see that a draft is being written, not what it says,
+    on every page that shows returns; once submitted, they read it."""
+    login(cast.lead)
+    draft = {"rag": "red", "narrative": "Half-written thoughts", "risks": "Unsure yet", "intent": "draft", "version": 0}
+    assert client.post(url("return_edit", lancaster), draft).status_code == 302
+    pages = [
+        url("priority_plan", lancaster),
+        url("action_detail", lancaster),
+        url("return_edit", lancaster),
+        url("action_history", lancaster),
+        url("quarter_status", lancaster, quarter=Q2),
+    ]
+    assert "Half-written thoughts" in client.get(url("return_edit", lancaster)).content.decode()
+    assert "Half-written thoughts" in client.get(url("action_history", lancaster)).content.decode()
+    for reader in (cast.officer, cast.board_member, cast.analyst):
+        login(reader)
+        for page in pages:
+            body = client.get(page).content.decode()
+            assert "Half-written thoughts" not in body and "Unsure yet" not in body, (reader, page)
+            assert ">Red<" not in body, (reader, page)
+        assert "Draft being written" in client.get(url("priority_plan", lancaster)).content.decode()
+
+    login(cast.lead)
+    progress = ProgressReturn.objects.get()
+    submitted = dict(draft, intent="submit", version=progress.version)
+    assert client.post(url("return_edit", lancaster), submitted).status_code == 302
+    login(cast.board_member)
+    for page in pages:
+        body = client.get(page).content.decode()
+        assert "Half-written thoughts" in body or page in {pages[0], pages[4]}, page
+        assert ">Red<" in body or page == pages[3], page  # the history lists changes in words
