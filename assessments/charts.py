@@ -103,6 +103,12 @@ def _svg_markup(figure, title: str, description: str) -> str:
     return opening_new + heading + svg[len(opening) :]
 
 
+def _plain(text: str) -> str:
+    """Text shown as typed: a pair of dollar signs would otherwise start matplotlib's maths notation,
+    which garbles '$5 and $10' and raises ValueError on anything it cannot parse ('$x^{$')."""
+    return str(text).replace("$", r"\$")
+
+
 def _number(value: float, _position=None) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
 
@@ -119,13 +125,13 @@ def line_chart(
     """A line of figures over time, with the target as a dashed line."""
     figure, axes = plt.subplots(figsize=(7.5, 3.2))
     positions = range(len(values))
-    axes.plot(positions, values, color=BLUE, linewidth=2.5, marker="o", markersize=4, label=unit.capitalize())
+    axes.plot(positions, values, color=BLUE, linewidth=2.5, marker="o", markersize=4, label=_plain(unit.capitalize()))
     if target is not None:
         axes.axhline(target, color=ORANGE, linewidth=2, linestyle=(0, (6, 3)), label=f"Target: {_number(target)}")
         axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1), ncols=2)
     step = max(1, len(labels) // 8)
-    axes.set_xticks(list(positions)[::step], list(labels)[::step])
-    axes.set_ylabel(unit)
+    axes.set_xticks(list(positions)[::step], [_plain(label) for label in labels][::step])
+    axes.set_ylabel(_plain(unit))
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     axes.yaxis.set_major_locator(MaxNLocator(5))
     axes.set_ylim(bottom=0)
@@ -144,7 +150,7 @@ def share_chart(categories: Sequence[str], volume: Sequence[float], harm: Sequen
     rows = range(len(categories))
     axes.barh([r + 0.2 for r in rows], volume, height=0.4, color=BLUE, label="Share of crimes (%)")
     axes.barh([r - 0.2 for r in rows], harm, height=0.4, color=ORANGE, label="Share of harm (%)")
-    axes.set_yticks(list(rows), list(categories))
+    axes.set_yticks(list(rows), [_plain(category) for category in categories])
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
     axes.grid(axis="x", color=GREY, linewidth=0.8)

@@ -18,7 +18,7 @@ import re
 import subprocess
 from collections import defaultdict
 from datetime import date
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -31,7 +31,8 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from actionplans.queries import reporting_quarter
-from assessments.models import AnnualReview, CrimeImport, HarmWeight, StrategicAssessment
+from assessments import charts
+from assessments.models import AnnualReview, CrimeImport, HarmWeight, Indicator, IndicatorValue, StrategicAssessment
 from csp_portal.organisations.models import Partnership, SignInEvent, User
 from priorities.models import Candidate, Criterion, Exercise, Plan
 from reports import rendering, snapshot
@@ -248,3 +249,33 @@ def test_markup_in_text_fields_is_literal_text_in_the_report_pdf(hostile_demo):
         tags[tag] for tag in in_report if f'<script>alert("{tag}")</script>' not in text and tags[tag] not in ALT_TEXT
     )
     assert missing == [], "the report's PDF does not show these fields' markup as text"
+
+
+# Charts: matplotlib writes labels into the SVG itself
+
+
+@pytest.mark.parametrize("text", ['$x^{$ <script>alert("unit")</script>', "$5 and $10", r"$\frac{$"])
+def test_chart_labels_are_shown_as_typed(text):
+    """Dollar signs would start matplotlib's maths notation (which raised ValueError on '$x^{$');
+    markup is escaped by matplotlib's SVG writer."""
+    line = charts.line_chart(["2024/25 Q1", text], [3, 4], title="Figures", unit=text, target=2)
+    share = charts.share_chart([text, "Burglary"], [60, 40], [30, 70], title="Share")
+    for svg in (line, share):
+        assert "<script>" not in svg
+        assert escape(text, quote=False) in unescape_entities(svg)
+
+
+def unescape_entities(svg: str) -> str:
+    """matplotlib writes quotes as they are and &, <, > as entities: compare with html.escape's form."""
+    return svg.replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_an_indicator_whose_unit_looks_like_maths_has_a_chart(login, cast):
+    indicator = Indicator.objects.create(
+        partnership=cast.lancaster, name="Spend", unit=r"$\frac{$ per head", frequency=Indicator.Frequency.QUARTER
+    )
+    for month, value in ((4, 10), (7, 12)):
+        IndicatorValue.objects.create(indicator=indicator, period_start=date(2024, month, 1), value=value)
+    response = login(cast.officer).get(reverse("assessments:indicator_detail", args=["lancaster", indicator.pk]))
+    assert response.status_code == 200
+    assert r"$\frac{$ per head" in response.content.decode()
