@@ -3,7 +3,10 @@
 The demonstration data is loaded, then every text field of the product's models (found from the
 model registry, so a new field is covered automatically) is given a payload that names the field:
 
-    <script>alert("priorities.Priority.title")</script><img src=x onerror=alert(1)>"'&
+    $x^{$<script>alert("priorities.Priority.title")</script><img src=x onerror=alert(1)>"'&
+
+(the first part is for charts: matplotlib takes text between dollar signs for maths; it is left off
+where a field is too short for both).
 
 Then the site is crawled as an administrator, a partnership officer, an action lead, a board member
 and an analyst, following every link and htmx request it offers; no page may contain the payload as
@@ -76,6 +79,9 @@ def label(field: models.Field) -> str:
     return f"{field.model._meta.label}.{field.name}"
 
 
+MATHS = "$x^{$"
+
+
 def payload(tag: str) -> str:
     return f'<script>alert("{tag}")</script><img src=x onerror=alert(1)>"\'&'
 
@@ -91,8 +97,10 @@ def plant_payloads() -> dict[str, str]:
         numbered = (field.max_length or 10_000) >= 60  # room for the row's id, for unique constraints
         room = (field.max_length or 10_000) - (6 if numbered else 0)
         tag = label(field) if len(payload(label(field))) <= room else next(letters)
-        text = payload(tag)[:room]
-        assert text.startswith(f'<script>alert("{tag}")'), f"{label(field)} is too short for a payload"
+        text = (MATHS + payload(tag))[:room]
+        if f'<script>alert("{tag}")' not in text:
+            text = payload(tag)[:room]
+        assert f'<script>alert("{tag}")' in text, f"{label(field)} is too short for a payload"
         value = Concat(Value(text), Cast("pk", CharField())) if numbered else Value(text)
         field.model._base_manager.update(**{field.attname: value})
         tags[tag] = label(field)
