@@ -112,7 +112,7 @@ RAW_MARKUP = [
     re.compile(r"<script>alert\(", re.IGNORECASE),
     re.compile(r"<img src=x onerror=", re.IGNORECASE),
 ]
-LINK = re.compile(r"""(?:href|hx-get|action)=["']([^"'#]+)""")
+LINK = re.compile(r"""(href|hx-get|action)=["']([^"'#]+)""")
 NOT_PAGES = ("/static/", "/media/", "/account/sign-out/", "/admin/logout/", "/account/two-factor/turn-off/")
 # Shown in the PDF as an image's alternative text (checked in the HTML), not as text on the page.
 ALT_TEXT = {"reports.ReportSettings.logo_alt"}
@@ -128,25 +128,26 @@ PER_VIEW = 3  # pages of each view visited: enough to reach every kind of object
 
 
 def crawl(client: Client, start: list[str], seen_views: dict, data: dict[str, str]) -> dict[str, str]:
-    """GET every page reachable from ``start`` (at most PER_VIEW of each view). Returns url -> HTML;
-    JSON answers (the job status the pages' scripts poll, which they show with textContent) go into
-    ``data``: JSON carries text as it is, and must never be served as HTML."""
-    pages, queue, visited = {}, list(start), set()
+    """GET every page reachable from ``start`` (at most PER_VIEW of each view), and the fragment each
+    hx-get link swaps in (asked for as htmx does). Returns url -> HTML; JSON answers (the job status
+    the pages' scripts poll, which they show with textContent) go into ``data``: JSON carries text as
+    it is, and must never be served as HTML."""
+    pages, queue, visited = {}, [(url, False) for url in start], set()
     while queue:
-        url = queue.pop(0)
+        url, htmx = queue.pop(0)
         path = urlsplit(url).path
-        if url in visited or path.startswith(NOT_PAGES) or not path.startswith("/"):
+        if (url, htmx) in visited or path.startswith(NOT_PAGES) or not path.startswith("/"):
             continue
-        visited.add(url)
+        visited.add((url, htmx))
         try:
             match = resolve(path)
         except Resolver404:
             continue
-        view = match.view_name + ("?" if urlsplit(url).query else "")
+        view = match.view_name + ("?" if urlsplit(url).query else "") + (" (htmx)" if htmx else "")
         if len(seen_views[view]) >= PER_VIEW:
             continue
         seen_views[view].add(url)
-        response = client.get(url)
+        response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
         kind = response.get("Content-Type", "")
         if response.status_code != 200:
             continue
@@ -156,11 +157,11 @@ def crawl(client: Client, start: list[str], seen_views: dict, data: dict[str, st
         if not kind.startswith("text/html"):
             continue
         html = response.content.decode()
-        pages[url] = html
-        for link in LINK.findall(html):
+        pages[f"{url} (htmx)" if htmx else url] = html
+        for attribute, link in LINK.findall(html):
             target = urlsplit(urljoin(url, unescape(link)))
             if target.netloc in ("", "testserver"):
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+                queue.append((target.path + (f"?{target.query}" if target.query else ""), attribute == "hx-get"))
     return pages
 
 
@@ -231,6 +232,7 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
 
     assert len(pages) > 300 and len(seen_views) > 200, f"the crawl reached only {len(pages)} pages"
     assert any("alert(" in answer for answer in data.values()), "no job status was read"
+    assert any(url.endswith("(htmx)") for url in pages), "no htmx fragment was read"
     unescaped = {url: pattern.pattern for url, html in pages.items() for pattern in RAW_MARKUP if pattern.search(html)}
     assert unescaped == {}, f"payloads reached these pages as markup: {unescaped}"
     shown = {tag for html in pages.values() for tag in ESCAPED.findall(html)}
