@@ -231,11 +231,13 @@ def whole_job_against_weasyprint(actions: int, repeat: int) -> dict:
     }
 
 
-def start_worker(name: str, log: Path) -> subprocess.Popen:
+def start_worker(name: str, log: Path, nice: int = 0) -> subprocess.Popen:
+    """One solo Celery worker process; ``nice`` lowers its CPU priority below the web server's."""
     from csp_portal.celery import app
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "csp_portal", "worker", "--pool=solo", "--concurrency=1"]
+        (["nice", "-n", str(nice)] if nice else [])
+        + [sys.executable, "-m", "celery", "-A", "csp_portal", "worker", "--pool=solo", "--concurrency=1"]
         + ["--without-gossip", "--without-mingle", "--loglevel=WARNING", "-n", name],
         cwd=ROOT,
         env=dict(os.environ),

@@ -49,6 +49,12 @@ def _options() -> argparse.Namespace:
         "--draft-every", type=float, default=30, help="seconds between draft reports the officers request (0: none)"
     )
     parser.add_argument("--web-workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)")
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="CPU niceness of the Celery worker, as docker-compose.yml's cpu_shares gives it (default 10; 0: none)",
+    )
     parser.add_argument("--results", type=Path, help="keep locust's CSV, the samples, the edits and the logs here")
     return parser.parse_args()
 
@@ -217,12 +223,12 @@ def main() -> int:
         _gunicorn(port, workers, results / "gunicorn.log")
         from benchmarks.report_render import start_worker
 
-        _processes.append(start_worker("load@localhost", results / "worker.log"))
+        _processes.append(start_worker("load@localhost", results / "worker.log", nice=options.worker_nice))
         _warm_up(port, workers)
         load = os.getloadavg()
         log(
             f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load[0]:.1f} before the run; "
-            f"gunicorn: {workers} sync worker processes; one Celery worker process.\n"
+            f"gunicorn: {workers} sync worker processes; one Celery worker process (nice {options.worker_nice}).\n"
             f"locust: {options.users} users started {options.spawn_rate:g} a second, for {options.run_time}; "
             f"a draft report requested every {options.draft_every:g} s."
         )
