@@ -188,7 +188,7 @@ def test_priority_setting_in_the_browser(visit, demo):
     visit.assert_accessible()
     assert exercise.candidates.get(title="Shoplifting").priority.status == "watching"
 
-    # The remaining forms: editing the exercise and the plan, and deleting a priority.
+    # The remaining forms: editing the exercise and the plan, and archiving and restoring a priority.
     visit.goto(f"/partnerships/chorley-south-ribble/plans/{plan.pk}/priority-setting/{exercise.pk}/edit/")
     visit.assert_accessible()
     page.get_by_label("Closed").check()
@@ -201,10 +201,16 @@ def test_priority_setting_in_the_browser(visit, demo):
     visit.goto(f"/partnerships/chorley-south-ribble/plans/{plan.pk}/edit/")
     visit.assert_accessible()
     shoplifting = exercise.candidates.get(title="Shoplifting").priority
-    visit.goto(f"/partnerships/chorley-south-ribble/plans/{plan.pk}/priorities/{shoplifting.pk}/delete/")
+    visit.goto(f"/partnerships/chorley-south-ribble/plans/{plan.pk}/priorities/{shoplifting.pk}/archive/")
     visit.assert_accessible()
-    page.get_by_role("button", name="Delete the priority").click()
-    assert "“Shoplifting” has been deleted." in page.locator("main").inner_text()
+    page.get_by_role("button", name="Archive the priority").click()
+    assert "“Shoplifting” has been archived with its actions." in page.locator("main").inner_text()
+    visit.goto(f"/partnerships/chorley-south-ribble/plans/{plan.pk}/priorities/archived/")
+    visit.assert_accessible()
+    page.get_by_role("button", name="Restore Shoplifting").click()
+    page.locator("main").get_by_text("“Shoplifting” is back on the plan").wait_for()
+    shoplifting.refresh_from_db()
+    assert shoplifting.archived_at is None
 
 
 def test_the_plan_form_and_reordering_work_by_keyboard_alone(visit, demo):
