@@ -88,6 +88,7 @@ class Row:
     change: Decimal | None = None
     change_percent: Decimal | None = None
     rolling_12_months: Decimal | None = None
+    note: str = ""  # what the analyst wrote beside a typed-in figure
 
 
 @dataclass
@@ -103,6 +104,14 @@ class Analysis:
     @property
     def has_rolling(self) -> bool:
         return any(r.rolling_12_months is not None for r in self.rows)
+
+    @property
+    def has_notes(self) -> bool:
+        return any(r.note for r in self.rows)
+
+    def add_notes(self, notes: dict[date, str]) -> None:
+        for row in self.rows:
+            row.note = notes.get(row.start, "")
 
 
 def _decimal(value, places: int = 3) -> Decimal | None:

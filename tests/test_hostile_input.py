@@ -56,7 +56,6 @@ EXCLUDED = {
     "organisations.PoliceForceArea.code": "an ONS code of 9 characters: too short to hold a script",
     "reports.ReportSettings.colour": "validated as #rrggbb (7 characters) by the model and the form",
     "assessments.Source.url": "validated as an http(s) URL by the form; shown as a link",
-    "assessments.IndicatorValue.note": "kept with each figure and its history, shown on no page",
     "assessments.CrimeCount.force": "counts are shown by authority, month and crime type; the force on no page",
 }
 
@@ -184,6 +183,13 @@ def job_pages() -> list[str]:
     return urls
 
 
+def typed_in_figures() -> list[str]:
+    """An indicator page with figures typed in (and their notes): the crawl meets the crime-data
+    indicators first, and visits only PER_VIEW pages of a view."""
+    indicator = Indicator.objects.filter(crime_type="").exclude(values=None).select_related("partnership").first()
+    return [reverse("assessments:indicator_detail", args=[indicator.partnership.slug, indicator.pk])]
+
+
 def rows_the_demo_lacks() -> None:
     """A row of each kind the demonstration data has none of, so that each field has a page to be on."""
     lancaster_plan = Plan.objects.filter(partnership__slug="lancaster").first()
@@ -207,7 +213,11 @@ def hostile_demo(settings):
     settings.DEBUG = False
     rows_the_demo_lacks()
     people = {email: User.objects.get(email=email) for email in DEMO_ACCOUNTS}  # before emails change too
-    return plant_payloads(), people
+    tags = plant_payloads()
+    # A crime type makes an indicator count crime data and set aside figures typed in: keep it on
+    # the indicators that count, so that the typed-in figures' notes are shown.
+    Indicator.objects.exclude(values=None).update(crime_type="")
+    return tags, people
 
 
 def test_every_text_field_is_classified_and_long_enough_for_a_payload():
@@ -222,7 +232,7 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
     seen_views: dict[str, set] = defaultdict(set)
     pages: dict[str, str] = {}
     slugs = list(Partnership.objects.values_list("slug", flat=True))
-    starts = ["/", "/partnerships/", "/my-actions/", "/admin/", *job_pages()]
+    starts = ["/", "/partnerships/", "/my-actions/", "/admin/", *job_pages(), *typed_in_figures()]
     starts += [
         f"/partnerships/{slug}/{part}" for slug in slugs for part in ("", "plans/", "evidence/", "actions/", "reports/")
     ]

@@ -123,6 +123,8 @@ def indicator_detail(request, slug: str, pk: int):
     analysis = analyse(
         indicator_values(indicator, partnership), indicator.frequency, indicator.desired_direction, indicator.target
     )
+    if not indicator.is_from_crime_data:
+        analysis.add_notes(dict(indicator.values.exclude(note="").values_list("period_start", "note")))
     return render(
         request,
         "assessments/indicator_detail.html",

@@ -474,6 +474,21 @@ def test_officer_records_a_figure_by_hand(login, cast, vehicle_offences):
     assert vehicle_offences.values.count() == 3
 
 
+def test_a_figure_s_note_is_shown_beside_it(login, cast, vehicle_offences):
+    page = url("indicator_detail", cast.chorley_south_ribble, vehicle_offences.pk)
+    client = login(cast.csr_officer)
+    assert ">Note</th>" not in client.get(page).content.decode()  # no notes, no empty column
+    client.post(
+        page,
+        {"action": "value", "value-period": "2023/24", "value-value": "280", "value-note": "Recording rules changed"},
+    )
+    rows = [" ".join(row.split()) for row in client.get(page).content.decode().split("<tr")]
+    assert ">Note</th>" in rows[1]
+    figure_row = next(row for row in rows if ">2023/24</th>" in row)
+    assert "280" in figure_row and ">Recording rules changed</td>" in figure_row
+    assert sum(">Recording rules changed<" in row for row in rows) == 1
+
+
 def test_a_bad_period_is_refused(login, cast, vehicle_offences):
     response = login(cast.csr_officer).post(
         url("indicator_detail", cast.chorley_south_ribble, vehicle_offences.pk),
@@ -629,3 +644,24 @@ def test_indicator_list_queries_are_bounded(login, cast, sa):
     small = _queries(client, url("indicator_list", cast.lancashire))
     _grow(cast, sa, 20, 100)
     assert _queries(client, url("indicator_list", cast.lancashire)) == small
+
+
+def test_indicator_page_queries_do_not_grow_with_its_figures(login, cast):
+    from datetime import date
+
+    indicator = Indicator.objects.create(partnership=cast.lancaster, name="Repeat victims", frequency="month")
+    client = login(cast.officer)
+    address = url("indicator_detail", cast.lancaster, indicator.pk)
+
+    def add_figures(years):
+        for year in years:
+            for month in range(1, 13):
+                IndicatorValue.objects.create(
+                    indicator=indicator, period_start=date(year, month, 1), value=month, note=f"Note {year}-{month}"
+                )
+
+    add_figures([2020])
+    small = _queries(client, address)
+    add_figures(range(2021, 2026))
+    assert _queries(client, address) == small
+    assert "Note 2025-12" in client.get(address).content.decode()
