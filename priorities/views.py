@@ -527,10 +527,19 @@ def exercise_score(request, slug: str, plan_id: int, exercise_id: int):
 @login_required
 def exercise_result(request, slug: str, plan_id: int, exercise_id: int):
     exercise = _exercise(request, slug, plan_id, exercise_id)
+    # While scoring is open only those running the exercise see the ranking, so that nobody's
+    # scores follow the others'.
+    ranking_hidden = exercise.is_open and not request.user.has_perm(CHANGE, exercise)
     return render(
         request,
         "priorities/result.html",
-        _context(request, exercise.plan, exercise=exercise, result=queries.exercise_result(exercise)),
+        _context(
+            request,
+            exercise.plan,
+            exercise=exercise,
+            ranking_hidden=ranking_hidden,
+            result=None if ranking_hidden else queries.exercise_result(exercise),
+        ),
     )
 
 

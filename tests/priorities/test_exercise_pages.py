@@ -275,18 +275,45 @@ def test_three_participants_score_in_the_browser_forms_and_the_result_matches_th
         }
         response = login(person).post(url("exercise_score", world.plan, exercise_id=exercise.pk), sheet)
         assert response.status_code == 302, PARTICIPANTS[index]
-    response = login(cast.board_member).get(url("exercise_result", world.plan, exercise_id=exercise.pk))
+    result_page = url("exercise_result", world.plan, exercise_id=exercise.pk)
+    assert login(cast.board_member).get(result_page).context["result"] is None  # scoring still open
+    assert [r.score for r in login(cast.officer).get(result_page).context["result"].rows] == [
+        score for _, _, score in HAND_COMPUTED
+    ]
+    edit = {"title": exercise.title, "status": "closed", "participants": [p.pk for p in exercise.participants.all()]}
+    assert login(cast.officer).post(url("exercise_edit", world.plan, exercise_id=exercise.pk), edit).status_code == 302
+    response = login(cast.board_member).get(result_page)
     rows = response.context["result"].rows
     assert [(r.rank, r.title, r.score) for r in rows] == HAND_COMPUTED
     body = response.content.decode()
     assert body.index("4.25") < body.index("Knife crime") < body.index("2.50")
 
 
+def test_while_scoring_is_open_only_the_officers_running_it_see_the_ranking(login, cast, world):
+    candidate = world.exercise.candidates.get(title="Shoplifting")
+    for criterion in world.exercise.criteria.all():
+        Score.objects.create(candidate=candidate, criterion=criterion, participant=cast.officer, value=5)
+    page = exercise_url("exercise_result", world)
+    for person in (cast.board_member, cast.lead):
+        body = login(person).get(page).content.decode()
+        assert "The ranking is shown here when the exercise closes" in body
+        assert "Shoplifting" not in body and "5.00" not in body
+    officer_view = login(cast.officer).get(page).content.decode()
+    assert "Shoplifting" in officer_view and "Participants see it when the exercise closes" in officer_view
+
+    world.exercise.status = Exercise.Status.CLOSED
+    world.exercise.save()
+    board_view = login(cast.board_member).get(page).content.decode()
+    assert "Shoplifting" in board_view and "when the exercise closes" not in board_view
+
+
 def test_result_offers_officers_to_add_candidates_to_the_plan(login, cast, world):
     officer_view = login(cast.officer).get(exercise_url("exercise_result", world)).content.decode()
     assert "Add to the plan" in officer_view
+    world.exercise.status = Exercise.Status.CLOSED
+    world.exercise.save()
     board_view = login(cast.board_member).get(exercise_url("exercise_result", world)).content.decode()
-    assert "Add to the plan" not in board_view
+    assert "Domestic Abuse" in board_view and "Add to the plan" not in board_view
 
 
 def test_officer_turns_a_candidate_into_a_watching_brief(login, cast, world):
