@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +59,13 @@ def crime_data(request, slug: str):
         }
         for a in authorities
     ]
-    imports = CrimeImport.objects.select_related("requested_by").order_by("-created")[:5]
+    # The partnership's own uploads and the command-line imports every partnership's counts come
+    # from; another partnership's uploads (who sent which files) are theirs.
+    imports = (
+        CrimeImport.objects.filter(Q(partnership=partnership) | Q(partnership=None))
+        .select_related("requested_by")
+        .order_by("-created")[:5]
+    )
     return render(
         request,
         "assessments/crime_data.html",

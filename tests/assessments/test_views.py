@@ -395,6 +395,19 @@ def test_a_refused_upload_reports_its_problems(login, cast, settings, tmp_path):
     assert "nothing was imported" in body
 
 
+def test_crime_data_page_lists_the_partnership_s_own_imports_and_the_command_line_s(login, cast):
+    CrimeImport.objects.create(partnership=cast.lancashire, requested_by=cast.analyst, file_names="county.csv")
+    CrimeImport.objects.create(partnership=None, file_names="nightly.csv")
+    other_analyst = cast.csr_officer
+    Role.objects.create(user=other_analyst, partnership=cast.chorley_south_ribble, role=Role.Kind.ANALYST)
+    CrimeImport.objects.create(partnership=cast.chorley_south_ribble, requested_by=other_analyst, file_names="csr.csv")
+    county_page = login(cast.analyst).get(url("crime_data", cast.lancashire)).content.decode()
+    assert "county.csv" in county_page and "nightly.csv" in county_page
+    assert "csr.csv" not in county_page and str(other_analyst) not in county_page
+    district_page = login(other_analyst).get(url("crime_data", cast.chorley_south_ribble)).content.decode()
+    assert "csr.csv" in district_page and "nightly.csv" in district_page and "county.csv" not in district_page
+
+
 def test_import_pages_of_another_partnership_are_not_found(login, cast):
     job = CrimeImport.objects.create(partnership=cast.lancashire, requested_by=cast.analyst)
     assert login(cast.analyst).get(url("import_detail", cast.lancaster, job.pk)).status_code == 404
