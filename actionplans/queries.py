@@ -154,9 +154,11 @@ def action_with_context(partnership: Partnership, action_id: int) -> Action | No
     return _action_queryset().filter(pk=action_id, priority__plan__partnership=partnership).first()
 
 
-def priority_in(partnership: Partnership, priority_id: int) -> Priority | None:
+def priority_in(partnership: Partnership, priority_id: int, *, archived_too: bool = False) -> Priority | None:
+    """The partnership's priority; an archived one only when ``archived_too`` (to read, never to change)."""
+    priorities = Priority.all_objects if archived_too else Priority.objects
     return (
-        Priority.objects.select_related("plan__partnership", "lead_agency", "lead_user")
+        priorities.select_related("plan__partnership", "lead_agency", "lead_user")
         .filter(pk=priority_id, plan__partnership=partnership)
         .first()
     )

@@ -43,7 +43,7 @@ WRITE_RETURN = "actionplans.write_return"
 
 def _priority(request, slug: str, priority_id: int, permission: str = VIEW):
     partnership = partnership_for(request.user, slug)
-    priority = queries.priority_in(partnership, priority_id)
+    priority = queries.priority_in(partnership, priority_id, archived_too=permission == VIEW)
     if priority is None:
         raise Http404("No such priority in this partnership.")
     authorize(request.user, permission, priority)
@@ -76,7 +76,8 @@ def _quarters_shown(today=None) -> list[Quarter]:
 
 def _plan_context(request, priority, focus: tuple[str, int] | None = None, **extra) -> dict:
     quarters = _quarters_shown()
-    archived = request.GET.get("archived") == "1"
+    # An archived priority's actions were archived with it: they are shown, and nothing changes.
+    archived = request.GET.get("archived") == "1" or priority.is_archived
     return {
         "partnership": priority.plan.partnership,
         "plan": priority.plan,
@@ -84,7 +85,7 @@ def _plan_context(request, priority, focus: tuple[str, int] | None = None, **ext
         "rows": queries.withhold_drafts(queries.action_plan(priority, quarters, archived=archived), request.user),
         "quarters": quarters,
         "archived": archived,
-        "can_change": request.user.has_perm(CHANGE, priority),
+        "can_change": request.user.has_perm(CHANGE, priority) and not priority.is_archived,
         "focus_kind": focus[0] if focus else None,
         "focus_pk": focus[1] if focus else None,
         **extra,

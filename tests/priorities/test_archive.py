@@ -3,6 +3,7 @@ readable with its history among the plan's archived priorities, and an officer c
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from actionplans import services as action_services
 from actionplans.models import Action
@@ -115,6 +116,26 @@ def test_an_archived_priority_cannot_be_changed_until_restored(login, cast, worl
         assert client.get(url(name, world.plan, priority_id=world.abuse.pk)).status_code == 404, name
     with pytest.raises(ValidationError, match="already archived"):
         services.archive_priority(world.abuse, actor=cast.officer)
+
+
+def test_an_archived_priority_s_actions_are_read_only_on_its_action_plan(login, cast, world):
+    patrols = ActionFactory(priority=world.abuse, title="Patrols", order=1)
+    services.archive_priority(world.abuse, actor=cast.officer)
+    plan_page = reverse("actionplans:priority_plan", args=["lancaster", world.abuse.pk])
+    detail = page(login(cast.officer), url("priority_detail", world.plan, priority_id=world.abuse.pk))
+    assert f'href="{plan_page}">Actions archived with this priority' in detail
+
+    for person in (cast.officer, cast.board_member):
+        body = page(login(person), plan_page)
+        assert "This priority was archived on" in body and "Patrols" in body
+        assert "Add an action" not in body and ">Restore" not in body and "Change</th>" not in body
+    client = login(cast.officer)
+    assert client.get(reverse("actionplans:action_add", args=["lancaster", world.abuse.pk])).status_code == 404
+    refused = client.post(reverse("actionplans:action_restore", args=["lancaster", patrols.pk]), follow=True)
+    assert refused.redirect_chain[-1][0].startswith(plan_page)
+    assert "is archived: restore the priority" in refused.content.decode()
+    assert Action.objects.get(pk=patrols.pk).archived_at is not None
+    assert login(cast.csr_officer).get(plan_page).status_code == 404
 
 
 def test_restoring_a_priority_that_is_not_archived_changes_nothing(login, cast, world):
