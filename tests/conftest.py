@@ -115,8 +115,11 @@ def login(client):
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real worker process, consuming from the test Redis and using the test database."""
+    from csp_portal.celery import app
+
     from .worker import WorkerProcess
 
+    app.control.purge()  # what an earlier test sent and no worker took would otherwise come first
     worker = WorkerProcess(f"test-{os.getpid()}@localhost", tmp_path / "worker.log").start()
     yield worker
     worker.stop()

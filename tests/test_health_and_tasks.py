@@ -10,7 +10,7 @@ from csp_portal.tasks import echo
 
 @pytest.mark.worker
 def test_a_task_runs_in_a_real_worker_process(celery_worker):
-    result = echo.delay("quarter end").get(timeout=30)
+    result = celery_worker.result_of(echo.delay("quarter end"))
     assert result["value"] == "quarter end"
     assert result["pid"] == celery_worker.process.pid
     assert result["pid"] != os.getpid()

@@ -9,7 +9,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import redis
+from celery.result import AsyncResult
+from django.conf import settings
 from django.db import connection
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from csp_portal.celery import app
 
@@ -62,9 +67,32 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.process.returncode}: {self.log_path.read_text()[-2000:]}")
-            if app.control.ping(destination=[self.name], timeout=0.5):
-                return self
+            try:
+                if app.control.ping(destination=[self.name], timeout=0.5):
+                    return self
+            except (OperationalError, RedisError, OSError):
+                pass  # a pooled connection from before a Redis restart: the next ping opens a new one
         raise RuntimeError(f"worker {self.name} did not answer within {timeout} s: {self.log_path.read_text()[-2000:]}")
+
+    def result_of(self, result: AsyncResult, timeout: float = 30):
+        """The task's return value, read from the result backend every 0.1 s rather than through
+        this process's pub/sub subscription (which outlives the fault tests' Redis restarts). When
+        the task is not done in time, fails with what was queued and the worker's log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if result.ready():
+                    return result.get(timeout=1)
+            except RedisError:
+                pass  # a pooled connection from before a Redis restart, dropped: the next read reconnects
+            time.sleep(0.1)
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        raise AssertionError(
+            f"task {result.id} is {result.state} after {timeout} s; {broker.llen('celery')} messages queued, "
+            f"{broker.hlen('unacked')} unacknowledged; worker {self.name} "
+            f"({'running' if self.process.poll() is None else f'exited {self.process.returncode}'}) logged:\n"
+            + self.log_path.read_text()[-4000:]
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

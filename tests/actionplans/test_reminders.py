@@ -83,7 +83,7 @@ def test_nobody_is_reminded_once_they_have_submitted_or_the_quarter_is_closed(ca
 @pytest.mark.worker
 def test_the_beat_task_runs_through_a_real_worker_and_claims_each_reminder_once(celery_worker, cast, lancaster):
     results = [send_return_reminders.delay("2025-10-18") for _ in range(2)]
-    assert sorted(result.get(timeout=60) for result in results) == [0, 1]
+    assert sorted(celery_worker.result_of(result, timeout=60) for result in results) == [0, 1]
     assert list(ReminderSent.objects.values_list("lead__email", "kind", "year", "number")) == [
         ("lead@lancaster.example", "after", 2025, 2)
     ]
