@@ -66,8 +66,8 @@ def status_of(url: str, session: str) -> int:
         return error.code
 
 
-def other_connections() -> list[str]:
-    """The names of the connections to the test database other than this process's own."""
+def other_connections() -> list[tuple[str, str, str]]:
+    """Name, state and last query of each connection to the test database but this process's own."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT application_name, state, query FROM pg_stat_activity"
