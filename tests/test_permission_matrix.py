@@ -46,6 +46,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -492,23 +493,30 @@ class Answer:
     error: str = ""
 
 
-def ask(world: World, view: str, method: str, column: str, objects: dict | None = None) -> Answer:
-    """The answer the column's person gets. A post runs in a savepoint rolled back afterwards, so
+def respond(
+    world: World, view: str, method: str, column: str, objects: dict | None = None, headers: dict | None = None
+) -> HttpResponse:
+    """The response the column's person gets. A post runs in a savepoint rolled back afterwards, so
     that it changes nothing for the next column."""
     person = COLUMNS[column].person
     objects = objects or (world.own if COLUMNS[column].own else world.other)
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, headers=headers)
     if person is not None:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[person]
     url = url_of(view, objects)
     if method == "GET":
         with _without_worker_ping() if view == "healthz" else nullcontext():
-            response = client.get(url)
-    else:
-        data = {key: value.format(slug=objects["slug"]) for key, value in POST_DATA.get(view, {}).items()}
-        with transaction.atomic():
-            response = client.post(url, data)
-            transaction.set_rollback(True)
+            return client.get(url)
+    data = {key: value.format(slug=objects["slug"]) for key, value in POST_DATA.get(view, {}).items()}
+    with transaction.atomic():
+        response = client.post(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def ask(world: World, view: str, method: str, column: str, objects: dict | None = None) -> Answer:
+    """The answer the column's person gets (see respond)."""
+    response = respond(world, view, method, column, objects)
     error = ""
     if response.status_code >= 500 and getattr(response, "exc_info", None):
         error = repr(response.exc_info[1])
