@@ -21,17 +21,17 @@ written.
 from __future__ import annotations
 
 import difflib
-import io
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-import pandas as pd
 from django.db import transaction
 
 from assessments.models import Indicator
+from csp_portal import tables
 from csp_portal.exports import FORMULA_STARTS
 from csp_portal.organisations.models import Agency, User
 from priorities.models import Plan, Priority
@@ -68,6 +68,12 @@ COLUMNS = [
 AGENCIES_COLUMN = "Lead Agency and others responsible"
 SUGGEST_CUTOFF = 0.8
 MAX_ROWS = 2000
+# The import's sixteen columns with room to spare: a wider file is refused before its rows are read.
+MAX_COLUMNS = 50
+# What a workbook may unpack to: 2,000 actions with long texts unpack to about 4.5 MB.
+MAX_UNZIPPED_BYTES = 16 * 1024 * 1024
+# Refusals list this many problems, then say how many more there are.
+MAX_PROBLEMS_SHOWN = 50
 MAX_TARGET_VALUE = Decimal("100000000000")  # Action.target_value holds 14 digits, 3 of them after the point
 
 
@@ -94,33 +100,20 @@ class ImportFailed(Exception):
 # -- Reading the file --------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """The file's cells as text, headings trimmed. Raises ImportFailed for a file that is not a table."""
+def read_table(data: bytes, filename: str) -> tables.Table:
+    """The file's rows, read within the import's bounds. Raises ImportFailed for a file that is not a
+    table, or one too large to be an action plan."""
     try:
-        if filename.lower().endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl", keep_default_na=False)
-        else:
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFailed([Problem(0, None, None, "the CSV file must be saved as UTF-8 text")]) from None
-    except Exception as error:  # pandas raises many kinds for a broken file
-        raise ImportFailed([Problem(0, None, None, f"it could not be read as a table ({error})")]) from None
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return frame
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+        return tables.read_table(
+            data, filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_unzipped=MAX_UNZIPPED_BYTES
+        )
+    except tables.UnreadableTable as error:
+        raise ImportFailed([Problem(error.row or 0, None, None, error.message)]) from None
 
 
 def _text(value) -> str:
     """A cell as text. Excel gives dates and numbers as such; they are written as an export writes them."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
@@ -217,46 +210,74 @@ def _date(text: str) -> date:
     raise ValueError(text)
 
 
+def _listed(names: list[str], limit: int = 10) -> str:
+    """'a', 'b' and 3 more: a list of names that stays short however long it is."""
+    shown = ", ".join(f"'{name}'" for name in names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
+def _heading_problems(table: tables.Table, default_priority: Priority | None) -> list[Problem]:
+    row = table.heading_row
+    problems: list[Problem] = []
+    position: dict[str, int] = {}
+    for index, name in enumerate(table.headings):
+        if name in position:
+            letters = f"{tables.column_letter(position[name] + 1)} and {tables.column_letter(index + 1)}"
+            problems.append(Problem(row, None, None, f"the column '{name}' appears twice (columns {letters})"))
+        position.setdefault(name, index)
+    missing = [name for name in SEED_COLUMNS if name not in position]
+    unknown = [name for name in position if name and name not in COLUMNS]
+    if missing:
+        problems.append(Problem(row, None, None, f"the columns {_listed(missing)} are missing"))
+    if unknown:
+        problems.append(Problem(row, None, None, f"unknown columns {_listed(unknown)}: use {', '.join(COLUMNS)}"))
+    if "Priority" not in position and default_priority is None:
+        problems.append(Problem(row, None, None, "there is no Priority column: add one, or choose the priority above"))
+    if not table.rows:
+        problems.append(Problem(0, None, None, "there are no actions in it"))
+    return problems
+
+
+def _cells(table: tables.Table, number: int, values: tuple) -> tuple[dict[str, str], list[Problem]]:
+    """A row's text by column name (the headings were checked: each is a known column or empty), and
+    a problem for each value under no heading."""
+    cell = dict.fromkeys(COLUMNS, "")
+    problems = []
+    for index, value in enumerate(values):
+        name = table.headings[index] if index < len(table.headings) else ""
+        text = _text(value)
+        if name:
+            cell[name] = text
+        elif text:
+            letter = tables.column_letter(index + 1)
+            message = f"column {letter} has a value but no heading in row {table.heading_row}"
+            problems.append(Problem(number, None, None, message))
+    return cell, problems
+
+
 def check_rows(
-    plan: Plan, frame: pd.DataFrame, default_priority: Priority | None = None
+    plan: Plan, table: tables.Table, default_priority: Priority | None = None
 ) -> tuple[list[Row], list[Problem]]:
     """Every row as the values of a new action, or every problem found."""
-    headings = list(frame.columns)
-    position = {name: headings.index(name) for name in headings}
-    problems: list[Problem] = []
-    missing = [name for name in SEED_COLUMNS if name not in position]
-    unknown = [name for name in headings if name not in COLUMNS]
-    if missing:
-        problems.append(Problem(1, None, None, "the columns " + ", ".join(f"'{m}'" for m in missing) + " are missing"))
-    if unknown:
-        problems.append(
-            Problem(
-                1, None, None, "unknown columns " + ", ".join(f"'{u}'" for u in unknown) + f": use {', '.join(COLUMNS)}"
-            )
-        )
-    if "Priority" not in position and default_priority is None:
-        problems.append(Problem(1, None, None, "there is no Priority column: add one, or choose the priority above"))
-    if len(frame) > MAX_ROWS:
-        problems.append(Problem(0, None, None, f"a plan can be imported {MAX_ROWS} rows at a time"))
-    if len(frame) == 0:
-        problems.append(Problem(0, None, None, "there are no actions in it"))
+    problems = _heading_problems(table, default_priority)
     if problems:
         return [], problems
+    position = {name: index for index, name in enumerate(table.headings) if name}
 
     lookups = _Lookups(plan)
     rows: list[Row] = []
     seen: set[tuple[int, str]] = set()
     wanted_from: dict[int, Decimal] = defaultdict(Decimal)
-    for index, record in enumerate(frame.to_dict("records")):
-        number = index + 2
-        cell = {name: _text(record.get(name, "")) for name in COLUMNS}
+    for number, record in table.rows:
+        cell, stray = _cells(table, number, record)
+        problems.extend(stray)
         if not any(cell.values()):
             continue  # blank rows between sections are fine
 
         def problem(column: str, message: str, number=number) -> None:
-            problems.append(Problem(number, column, _letter(position[column]), message))
+            problems.append(Problem(number, column, tables.column_letter(position[column] + 1), message))
 
-        for column in [name for name, text in cell.items() if "\x00" in text]:
+        for column in [name for name in COLUMNS if "\x00" in cell[name]]:
             # PostgreSQL text cannot hold NUL; such a cell is a damaged file, not something to keep.
             problem(column, "the cell contains a NUL character (a damaged file?): remove it")
             cell[column] = cell[column].replace("\x00", "")
@@ -405,8 +426,8 @@ def import_actions(
 ) -> list[Action]:
     """Add the file's actions to the end of their priorities' action plans: all of them, or, if any
     row has a problem, none (``ImportFailed`` lists every problem)."""
-    frame = read_table(data, filename)
-    rows, problems = check_rows(plan, frame, priority)
+    table = read_table(data, filename)
+    rows, problems = check_rows(plan, table, priority)
     if problems:
         raise ImportFailed(problems)
     return [services.add_action(row.priority, actor=actor, values=row.values, others=row.others) for row in rows]

@@ -654,6 +654,8 @@ def plan_import(request, slug: str, plan_id: int):
             "form": form,
             "errors": error_links(form),
             "problems": problems,
+            "problems_shown": problems[: importer.MAX_PROBLEMS_SHOWN],
+            "problems_not_shown": max(0, len(problems) - importer.MAX_PROBLEMS_SHOWN),
             "columns": importer.COLUMNS,
             "seed_columns": importer.SEED_COLUMNS,
         },

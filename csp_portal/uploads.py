@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 SNIFF_BYTES = 64 * 1024  # enough of a text file to tell text from binary
 
 
-def _size_label(size: int) -> str:
+def size_label(size: int) -> str:
+    """'5 MB', '1.5 GB', '500 KB': a size as a person reads it."""
     megabytes = size / (1024 * 1024)
     if megabytes >= 1024:
-        return f"{megabytes / 1024:g} GB"
+        return f"{megabytes / 1024:.1f} GB".replace(".0 ", " ")
     if megabytes >= 1:
-        return f"{megabytes:g} MB"
+        return f"{megabytes:.1f} MB".replace(".0 ", " ")
     return f"{size // 1024} KB"
 
 
@@ -33,7 +34,7 @@ def check_size(upload, kind: str) -> None:
     if upload.size == 0:
         raise ValidationError("The selected file is empty", code="empty")
     if upload.size > limit:
-        raise ValidationError(f"The selected file must be smaller than {_size_label(limit)}", code="too_big")
+        raise ValidationError(f"The selected file must be smaller than {size_label(limit)}", code="too_big")
 
 
 def extension(upload) -> str:
