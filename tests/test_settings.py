@@ -140,3 +140,38 @@ def test_a_malformed_variable_stops_start_up_with_its_name():
     )
     assert result.returncode != 0
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("10.0.0.300", "TRUSTED_PROXIES: '10.0.0.300' is not an IP address or network"),
+        ("172.18.0.1/16", "TRUSTED_PROXIES: '172.18.0.1/16' has host bits set; the network is 172.18.0.0/16"),
+        ("*", "TRUSTED_PROXIES: '\\*' is not an IP address or network"),
+        ("10.0.0.1,,10.0.0.2", "TRUSTED_PROXIES=.* has an empty item"),
+    ],
+)
+def test_a_malformed_trusted_proxy_names_the_variable(environment, value, message):
+    environment(TRUSTED_PROXIES=value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env.ip_networks("TRUSTED_PROXIES")
+
+
+def test_trusted_proxies_are_addresses_or_networks(environment, tmp_path):
+    assert env.ip_networks("TRUSTED_PROXIES") == []
+    secret = tmp_path / "proxies"
+    secret.write_text("192.0.2.10, 172.18.0.0/16,2001:db8::/32\n")
+    environment(TRUSTED_PROXIES_FILE=str(secret))
+    assert env.ip_networks("TRUSTED_PROXIES") == ["192.0.2.10/32", "172.18.0.0/16", "2001:db8::/32"]
+
+
+def test_a_malformed_trusted_proxy_stops_start_up_with_its_name():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "csp_portal.settings.local", "TRUSTED_PROXIES": "proxy.internal"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network" in result.stderr

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .identity import normalise_email
 from .models import Partnership
 from .queries import partnerships_with_a_role
 
@@ -15,7 +16,8 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": "Enter a correct e-mail address and password. Both are case-sensitive.",
+        # The password is case-sensitive; the address is not (identity.normalise_email).
+        "invalid_login": "Enter a correct e-mail address and password.",
         "inactive": "This account is inactive. Ask your partnership officer or an administrator.",
     }
 
@@ -26,6 +28,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         # The GOV.UK error summary, not the browser's own pop-ups, reports missing fields.
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Sign in"))
+
+    def clean_username(self) -> str:
+        return normalise_email(self.cleaned_data["username"])
 
 
 class SwitchPartnershipForm(forms.Form):

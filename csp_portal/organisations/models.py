@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from csp_portal.history import RecordsOfChanges
 
+from .identity import normalise_email
+
 
 class PoliceForceArea(models.Model):
     """A police force area (PFA), e.g. Lancashire (E23000003)."""
@@ -213,7 +215,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -227,7 +229,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, email: str):
-        return self.get(email__iexact=email)
+        # An exact match on the one normalised spelling, the same the lockout counts under.
+        return self.get(email=normalise_email(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -260,6 +263,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs) -> None:
+        # Every way a person is created or edited (admin, factories, scripts) stores the spelling
+        # sign-in looks up.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def is_staff(self) -> bool:

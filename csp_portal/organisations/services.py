@@ -8,6 +8,9 @@ from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from csp_portal.client_address import client_ip
+
+from .identity import normalise_email
 from .middleware import TWO_FACTOR_SESSION_KEY
 from .models import Partnership, SignInEvent
 from .queries import SESSION_KEY
@@ -22,13 +25,15 @@ def switch_partnership(request, *, actor, partnership: Partnership) -> None:
 
 
 def record_sign_in_event(request, *, outcome: str, user=None, email: str = "") -> SignInEvent:
-    """Add an entry to the sign-in audit. ``request`` may be None (e.g. a signal sent from a script)."""
+    """Add an entry to the sign-in audit, with the address tried in the spelling the lockout counts
+    it under and the client's own IP address. ``request`` may be None (e.g. a signal sent from a
+    script)."""
     if user is not None and not email:
         email = user.email
-    ip_address = None
-    if request is not None:
-        ip_address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
-    return SignInEvent.objects.create(user=user, email=email[:254], outcome=outcome, ip_address=ip_address)
+    ip_address = client_ip(request) if request is not None else None
+    return SignInEvent.objects.create(
+        user=user, email=normalise_email(email)[:254], outcome=outcome, ip_address=ip_address
+    )
 
 
 def unconfirmed_totp_device(*, actor) -> TOTPDevice:

@@ -104,11 +104,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling: five failures for one account from one address lock it for an hour.
+# The reverse proxies in front of gunicorn. Only requests from these have their X-Forwarded-For
+# believed, to find the client's own address (csp_portal/client_address.py); gunicorn trusts their
+# X-Forwarded-Proto too (gunicorn.conf.py).
+TRUSTED_PROXIES = env.ip_networks("TRUSTED_PROXIES")
+
+# Failed-login throttling: five failures for one account from one client address lock that account
+# for that address for an hour. Per address, not per account: a stranger's guesses then lock only
+# their own pair, never the account for everyone. The address is the client's, not the proxy's, and
+# the account is the normalised e-mail address, whatever its spelling (organisations/identity.py).
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "csp_portal.organisations.identity.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "csp_portal.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

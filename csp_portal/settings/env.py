@@ -8,6 +8,7 @@ Kubernetes secrets are mounted.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -86,6 +87,23 @@ def comma_list(name: str, default: list[str]) -> list[str]:
     if any(item == "" for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} has an empty item: separate values by single commas.")
     return items
+
+
+def ip_networks(name: str) -> list[str]:
+    """IP addresses or CIDR networks, comma-separated; unset or empty means none. Each is returned
+    as a network in its canonical spelling ("192.0.2.7/32")."""
+    networks = []
+    for item in comma_list(name, default=[]):
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError as exc:
+            if "host bits set" in str(exc):
+                network = ipaddress.ip_network(item, strict=False)
+                raise ImproperlyConfigured(f"{name}: {item!r} has host bits set; the network is {network}.") from None
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network, such as 10.0.0.5 or 172.18.0.0/16."
+            ) from None
+    return networks
 
 
 def database(name: str, default: str) -> dict:
