@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,8 +17,5 @@ urlpatterns = [
     path("my-actions/", include("actionplans.my_urls")),
     path("", include("csp_portal.organisations.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served by URL, in any configuration (DEBUG included): uploaded and
+# rendered files are drafts, evidence and board papers, each sent by a view that checks who asks.
