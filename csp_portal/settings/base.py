@@ -139,6 +139,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Only the built assets are published; static/src holds their sources.
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
+# Never served: files under MEDIA_ROOT go out only through views that check permission (csp_portal/urls.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads: the largest file of each kind a form accepts (csp_portal/uploads.py checks type and size).
