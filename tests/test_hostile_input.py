@@ -111,7 +111,7 @@ RAW_MARKUP = [
     re.compile(r"<script>alert\(", re.IGNORECASE),
     re.compile(r"<img src=x onerror=", re.IGNORECASE),
 ]
-LINK = re.compile(r"""(href|hx-get|action)=["']([^"'#]+)""")
+LINK = re.compile(r"""(href|data-hx-get|action)=["']([^"'#]+)""")
 NOT_PAGES = ("/static/", "/media/", "/account/sign-out/", "/admin/logout/", "/account/two-factor/turn-off/")
 # Shown in the PDF as an image's alternative text (checked in the HTML), not as text on the page.
 ALT_TEXT = {"reports.ReportSettings.logo_alt"}
@@ -128,7 +128,7 @@ PER_VIEW = 3  # pages of each view visited: enough to reach every kind of object
 
 def crawl(client: Client, start: list[str], seen_views: dict, data: dict[str, str]) -> dict[str, str]:
     """GET every page reachable from ``start`` (at most PER_VIEW of each view), and the fragment each
-    hx-get link swaps in (asked for as htmx does). Returns url -> HTML; JSON answers (the job status
+    data-hx-get link swaps in (asked for as htmx does). Returns url -> HTML; JSON answers (the job status
     the pages' scripts poll, which they show with textContent) go into ``data``: JSON carries text as
     it is, and must never be served as HTML."""
     pages, queue, visited = {}, [(url, False) for url in start], set()
@@ -160,7 +160,7 @@ def crawl(client: Client, start: list[str], seen_views: dict, data: dict[str, st
         for attribute, link in LINK.findall(html):
             target = urlsplit(urljoin(url, unescape(link)))
             if target.netloc in ("", "testserver"):
-                queue.append((target.path + (f"?{target.query}" if target.query else ""), attribute == "hx-get"))
+                queue.append((target.path + (f"?{target.query}" if target.query else ""), attribute == "data-hx-get"))
     return pages
 
 

@@ -127,7 +127,7 @@ def test_the_plan_shows_the_seed_columns_and_recent_rag(login, cast, lancaster):
     ):
         assert f">{heading}</th>" in body
     assert "DV prevention campaign" in body and "govuk-tag--orange" in body
-    assert 'hx-get="/partnerships/lancaster/actions/' in body  # edit in place
+    assert 'data-hx-get="/partnerships/lancaster/actions/' in body  # edit in place
     assert "htmx.min.js" in body
 
 
