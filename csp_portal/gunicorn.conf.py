@@ -5,12 +5,15 @@ gunicorn sits behind a reverse proxy that terminates TLS. Tuned from the environ
 WEB_CONCURRENCY      worker processes; default 2 x CPUs + 1, at most 8 (each holds Django, pandas
                      and WeasyPrint, so memory sets the ceiling before CPU does).
 GUNICORN_TIMEOUT     seconds a request may run before its worker is killed; default 60.
-FORWARDED_ALLOW_IPS  addresses or networks of the proxy, trusted for X-Forwarded-Proto; default
+TRUSTED_PROXIES      addresses or networks of the proxy, as Django reads it (csp_portal/settings):
+                     gunicorn trusts their X-Forwarded-Proto, Django their X-Forwarded-For.
+FORWARDED_ALLOW_IPS  only without TRUSTED_PROXIES: where X-Forwarded-Proto is trusted from; default
                      loopback and the private ranges Docker networks use. "*" trusts anyone,
                      acceptable only where nothing but the proxy can reach port 8000.
 LOG_LEVEL            shared with Django's logging; default info.
 """
 
+import importlib.util
 import math
 import os
 from pathlib import Path
@@ -65,11 +68,31 @@ max_requests_jitter = 100
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 # nosec B108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
+
+def _settings_env():
+    """csp_portal/settings/env.py, for the same strict reading (and NAME_FILE) as Django's settings.
+    Loaded by path: importing the csp_portal package would set up Celery's app and with it
+    DJANGO_SETTINGS_MODULE=local, before wsgi.py could choose production."""
+    spec = importlib.util.spec_from_file_location("csp_portal_env", Path(__file__).parent / "settings" / "env.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def trusted_forwarders() -> str:
+    """Where the proxy's X-Forwarded-Proto is believed from: the proxies Django believes about the
+    client's address (TRUSTED_PROXIES), so that one list names the proxy for both; without it, as
+    before, loopback and the private ranges Docker networks use, or FORWARDED_ALLOW_IPS."""
+    trusted = _settings_env().ip_networks("TRUSTED_PROXIES")
+    legacy = os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
+    if trusted and legacy:
+        raise RuntimeError("Set TRUSTED_PROXIES or FORWARDED_ALLOW_IPS, not both: TRUSTED_PROXIES serves gunicorn too.")
+    return ",".join(trusted) or legacy or "127.0.0.1,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+
 # Trust the proxy's X-Forwarded-Proto, the one header Django's SECURE_PROXY_SSL_HEADER reads, and
 # no other scheme header (a proxy that sent two that disagreed would have every request refused).
-forwarded_allow_ips = os.environ.get(
-    "FORWARDED_ALLOW_IPS", "127.0.0.1,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
-)
+forwarded_allow_ips = trusted_forwarders()
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 # Access log to stdout, errors to stderr, for `docker compose logs`. The client address is the one

@@ -72,7 +72,7 @@ def settings_variables() -> set[str]:
 
 def gunicorn_variables() -> set[str]:
     text = GUNICORN_CONF.read_text(encoding="utf-8")
-    return set(re.findall(r'(?:os\.environ\.get|_positive_int)\(\s*"([A-Z][A-Z0-9_]*)"', text))
+    return set(re.findall(r'(?:os\.environ\.get|_positive_int|\.ip_networks)\(\s*"([A-Z][A-Z0-9_]*)"', text))
 
 
 def compose_interpolated_variables() -> dict[str, str]:
@@ -605,6 +605,21 @@ def test_gunicorn_conf_reads_the_environment(monkeypatch):
         "10.1.2.3",
         "warning",
     )
+
+
+def test_gunicorn_conf_trusts_the_scheme_from_the_proxies_django_trusts(monkeypatch):
+    conf = load_gunicorn_conf(monkeypatch, TRUSTED_PROXIES="192.0.2.10, 172.18.0.0/16")
+    assert conf["forwarded_allow_ips"] == "192.0.2.10/32,172.18.0.0/16"
+
+
+def test_gunicorn_conf_refuses_two_lists_of_proxies(monkeypatch):
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES or FORWARDED_ALLOW_IPS, not both"):
+        load_gunicorn_conf(monkeypatch, TRUSTED_PROXIES="192.0.2.10", FORWARDED_ALLOW_IPS="10.1.2.3")
+
+
+def test_gunicorn_conf_refuses_a_malformed_proxy_naming_the_variable(monkeypatch):
+    with pytest.raises(Exception, match="TRUSTED_PROXIES: 'proxy.internal' is not an IP address"):
+        load_gunicorn_conf(monkeypatch, TRUSTED_PROXIES="proxy.internal")
 
 
 @pytest.mark.parametrize("value", ["many", "0", "-2"])
