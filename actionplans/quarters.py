@@ -140,13 +140,22 @@ class Quarter:
         return self.label
 
 
+# Financial years a page may be asked for. Pages reach a quarter's neighbours and its deadline, so
+# the range keeps well inside the years a Quarter (and a date) can hold.
+URL_YEARS = range(2000, 2100)
+
+
 class QuarterConverter:
-    """URL converter: '2025-26-Q3' in a path is a ``Quarter``."""
+    """URL converter: '2025-26-Q3' in a path is a ``Quarter``; one outside ``URL_YEARS`` is no
+    address at all (404)."""
 
     regex = r"[0-9]{4}-[0-9]{2}-[qQ][1-4]"
 
     def to_python(self, value: str) -> Quarter:
-        return Quarter.parse(value)
+        quarter = Quarter.parse(value)
+        if quarter.year not in URL_YEARS:
+            raise ValueError(f"{value!r}: quarters from {URL_YEARS[0]} to {URL_YEARS[-1]} are supported")
+        return quarter
 
     def to_url(self, value: Quarter | str) -> str:
         if isinstance(value, str):
