@@ -5,15 +5,17 @@ import io
 
 import qrcode
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 
 from . import services
-from .forms import TokenForm, TurnOffTwoFactorForm
+from .forms import PasswordResetRequestForm, TokenForm, TurnOffTwoFactorForm
 from .models import SignInEvent
 
 
@@ -102,3 +104,15 @@ def two_factor_disable(request):
         messages.success(request, "Two-factor authentication is off.")
         return redirect("account")
     return render(request, "organisations/two_factor_disable.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page for asking for a reset link, throttled (services.ask_for_password_reset). Past
+    the limits no e-mail goes, and the page answers exactly as when one does."""
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form):
+        if services.ask_for_password_reset(self.request, email=form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,7 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .identity import normalise_email
 from .models import Partnership
@@ -31,6 +31,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalise_email(self.cleaned_data["username"])
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Ask for a reset link; the address is normalised as at sign-in, and throttled under that spelling."""
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
 
 
 class SwitchPartnershipForm(forms.Form):

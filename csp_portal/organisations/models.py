@@ -310,7 +310,8 @@ class Role(models.Model):
 
 class SignInEvent(models.Model):
     """One entry in the sign-in audit: a sign-in, a failed or locked-out attempt, a wrong
-    two-factor code, or a sign-out. Kept for site administrators; never edited."""
+    two-factor code, a sign-out, or a request for a password-reset e-mail (sent only if the address
+    is a person's). Kept for site administrators; never edited."""
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Signed in"
@@ -319,6 +320,8 @@ class SignInEvent(models.Model):
         TWO_FACTOR_SUCCESS = "2fa_success", "Two-factor code accepted"
         TWO_FACTOR_FAILURE = "2fa_failure", "Wrong two-factor code"
         SIGN_OUT = "sign_out", "Signed out"
+        RESET_ASKED = "reset_asked", "Password reset asked for"
+        RESET_REFUSED = "reset_refused", "Password reset refused: too many asked for"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events")
     email = models.CharField("e-mail address tried", max_length=254, blank=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,7 +16,7 @@ from csp_portal.client_address import client_ip
 
 from .identity import normalise_email
 from .middleware import TWO_FACTOR_SESSION_KEY
-from .models import Partnership, SignInEvent
+from .models import Partnership, SignInEvent, User
 from .queries import SESSION_KEY
 
 
@@ -34,6 +38,33 @@ def record_sign_in_event(request, *, outcome: str, user=None, email: str = "") -
     return SignInEvent.objects.create(
         user=user, email=normalise_email(email)[:254], outcome=outcome, ip_address=ip_address
     )
+
+
+@transaction.atomic
+def ask_for_password_reset(request, *, email: str) -> bool:
+    """Someone asks for a password-reset e-mail to ``email``: record it in the sign-in audit and
+    answer whether the e-mail may go (if the address is a person's). At most
+    PASSWORD_RESET_EMAILS_PER_ADDRESS go to one address, and PASSWORD_RESET_REQUESTS_PER_CLIENT are
+    let through for one client address, within PASSWORD_RESET_THROTTLE_SECONDS.
+
+    Counted in the database, like the sign-in lockout, so the limit holds while Redis is down.
+    Unknown addresses are counted and recorded alike, so nothing here differs by whether an account
+    exists."""
+    email = normalise_email(email)
+    ip_address = client_ip(request)
+    # Locking the person's row makes simultaneous requests for them count one after another, so a
+    # burst cannot all find room under the limit; the lock ends with this function, before any e-mail
+    # is sent.
+    user = User.objects.select_for_update().filter(email=email).first()
+    since = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_THROTTLE_SECONDS)
+    let_through = SignInEvent.objects.filter(outcome=SignInEvent.Outcome.RESET_ASKED, created__gte=since)
+    allowed = let_through.filter(email=email).count() < settings.PASSWORD_RESET_EMAILS_PER_ADDRESS and (
+        ip_address is None
+        or let_through.filter(ip_address=ip_address).count() < settings.PASSWORD_RESET_REQUESTS_PER_CLIENT
+    )
+    outcome = SignInEvent.Outcome.RESET_ASKED if allowed else SignInEvent.Outcome.RESET_REFUSED
+    SignInEvent.objects.create(user=user, email=email[:254], outcome=outcome, ip_address=ip_address)
+    return allowed
 
 
 def unconfirmed_totp_device(*, actor) -> TOTPDevice:

@@ -22,7 +22,7 @@ urlpatterns = [
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("account/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("account/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path("account/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "account/reset/<uidb64>/<token>/",

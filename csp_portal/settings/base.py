@@ -123,6 +123,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Password-reset e-mails: at most this many an hour to one address, and for requests from one client
+# address, counted in the sign-in audit (organisations.services.ask_for_password_reset). The page
+# answers the same whether or not an e-mail went, so it tells nobody whether an account exists.
+PASSWORD_RESET_EMAILS_PER_ADDRESS = 3
+PASSWORD_RESET_REQUESTS_PER_CLIENT = 10
+PASSWORD_RESET_THROTTLE_SECONDS = 60 * 60
+
 # Two-factor authentication (django-otp, TOTP): required for site administrators, offered to all.
 # A wrong code locks the device for 1, 2, 4, 8... seconds (times the factor) after each failure.
 OTP_TOTP_ISSUER = SERVICE_NAME
