@@ -89,8 +89,8 @@ def test_failures_under_many_spellings_lock_the_account(client, cast, settings):
     assert AUTH_SESSION_KEY not in client.session
 
 
-def test_the_probe_s_attack_no_longer_signs_in(client, cast):
-    """The probe: 31 wrong passwords across 11 spellings, then the right one."""
+def test_thirty_one_failures_over_eleven_spellings_then_the_right_password_is_refused(client, cast):
+    """The probe's attack, which signed in before."""
     spellings = [*SPELLINGS, "Officer@LANCASTER.EXAMPLE", "OFFICER@lancaster.example", " officer@lancaster.example"]
     for attempt in range(31):
         sign_in(client, spellings[attempt % len(spellings)], "wrong")
