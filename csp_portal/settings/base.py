@@ -150,13 +150,19 @@ STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads: the largest file of each kind a form accepts (csp_portal/uploads.py checks type and size).
-# police.uk downloads of a whole force run to hundreds of megabytes; the rest are small.
+# Each import also bounds what the file holds before parsing it (rows, columns, unpacked size): see
+# actionplans/importer.py, assessments/police_uk.py (MAX_FILE_BYTES...), assessments/services/harm.py
+# and indicators.py, reports/logos.py, and benchmarks/upload_bounds.py for what refusing costs.
 MAX_UPLOAD_SIZE = {
-    "crime_data": 1024 * 1024 * 1024,  # a police.uk street-level CSV or a .zip of them
+    # A .zip of a police.uk download: three years of the Met's (the largest force's) street, outcomes
+    # and stop-and-search files zip to about 350 MB (police.uk CSV compresses about 5 to 1). A single
+    # street file is held to police_uk.MAX_FILE_BYTES (64 MB).
+    "crime_data": 512 * 1024 * 1024,
     "action_plan": 5 * 1024 * 1024,  # an action plan as CSV or .xlsx
     "table": 5 * 1024 * 1024,  # crime-severity weights, an indicator's figures (CSV)
-    "document": 30 * 1024 * 1024,  # a strategic assessment as published (PDF)
-}  # A report's logo: reports.snapshot.MAX_LOGO_BYTES (500 KB), which the report reads too.
+    # A strategic assessment as published (PDF): only stored and served back, never parsed.
+    "document": 30 * 1024 * 1024,
+}  # A report's logo: reports.logos.MAX_LOGO_BYTES (500 KB) and MAX_LOGO_SIDE, which the report checks too.
 # Files above 2.5 MB go to a temporary file rather than memory; a form's fields (not its files) are
 # limited to 2.5 MB and 1,000 fields, Django's defaults, kept deliberately: no form needs more.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
