@@ -34,6 +34,7 @@ from assessments.models import Indicator
 from csp_portal import tables
 from csp_portal.exports import FORMULA_STARTS
 from csp_portal.organisations.models import Agency, User
+from csp_portal.validators import has_line_break
 from priorities.models import Plan, Priority
 
 from . import queries, services
@@ -181,6 +182,9 @@ class _Lookups:
         }
 
 
+LINE_BREAK_HINT = "remove the line break (Alt+Enter in Excel makes one)"
+
+
 def _suggest(name: str, known: dict) -> str:
     close = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=SUGGEST_CUTOFF)
     if not close:
@@ -298,6 +302,8 @@ def check_rows(
             problem("Action", "enter the action")
         elif len(title) > 500:
             problem("Action", "the action must be 500 characters or fewer")
+        elif has_line_break(title):
+            problem("Action", f"the action must be on one line: {LINE_BREAK_HINT}; detail goes in the Activity column")
         elif priority is not None:
             key = (priority.pk, title.casefold())
             if key in lookups.existing:
@@ -314,6 +320,8 @@ def check_rows(
         )
         if len(cell["Timescale"]) > 200:
             problem("Timescale", "the timescale must be 200 characters or fewer")
+        elif has_line_break(cell["Timescale"]):
+            problem("Timescale", f"the timescale must be on one line: {LINE_BREAK_HINT}")
         if cell["Outcome"] and priority is not None:
             outcome = lookups.outcomes[priority.pk].get(cell["Outcome"].casefold())
             if outcome is None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Agency, Partnership
+from csp_portal.validators import single_line
 
 from .quarters import Quarter
 
@@ -58,9 +59,11 @@ class FundingAllocation(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_allocations")
     year = models.PositiveSmallIntegerField("financial year", help_text="The year it starts in: 2025 for 2025/26.")
-    source = models.CharField(max_length=150, help_text="Where the money comes from, e.g. 'OPCC grant'.")
+    source = models.CharField(
+        max_length=150, help_text="Where the money comes from, e.g. 'OPCC grant'.", validators=[single_line]
+    )
     amount = models.DecimalField("amount (£)", validators=[MinValueValidator(Decimal("0"))], **MONEY)
-    notes = models.CharField(max_length=300, blank=True)
+    notes = models.CharField(max_length=300, blank=True, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
@@ -109,7 +112,7 @@ class Action(models.Model):
         help_text="The outcome of the priority the action works towards, if one.",
     )
     order = models.PositiveIntegerField(default=0)
-    title = models.CharField("action", max_length=500)
+    title = models.CharField("action", max_length=500, validators=[single_line])
     activity = models.TextField(blank=True, help_text="What will be done.")
     resources = models.TextField("resources required", blank=True)
     budget = models.DecimalField(
@@ -126,7 +129,11 @@ class Action(models.Model):
     start_date = models.DateField("start date", null=True, blank=True)
     due_date = models.DateField("due date", null=True, blank=True)
     timescale = models.CharField(
-        "timescale", max_length=200, blank=True, help_text="As the plan words it, e.g. 'To March 2012'."
+        "timescale",
+        max_length=200,
+        blank=True,
+        help_text="As the plan words it, e.g. 'To March 2012'.",
+        validators=[single_line],
     )
     lead_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="led_actions")
     lead_user = models.ForeignKey(
@@ -153,6 +160,7 @@ class Action(models.Model):
         max_length=500,
         blank=True,
         help_text="Groups and partners that are not listed agencies, e.g. 'DV Group; Students' Union'.",
+        validators=[single_line],
     )
     targets = models.TextField(blank=True)
     indicator = models.ForeignKey(

@@ -23,6 +23,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Agency, Partnership
+from csp_portal.validators import single_line
 
 from .scoring import SCORE_MAX, SCORE_MIN
 
@@ -37,7 +38,7 @@ class Plan(models.Model):
         ARCHIVED = "archived", "Archived"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     period_start = models.DateField("period starts")
     period_end = models.DateField("period ends")
     status = models.CharField(
@@ -110,7 +111,7 @@ class ContributoryFactor(models.Model):
     """A 'cause of the causes' priorities address: alcohol, drugs, previous offending, deprivation,
     mental health. A shared vocabulary, so that the county can see which priorities tackle which."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -152,12 +153,16 @@ class Priority(models.Model):
         RETIRED = "retired", "Retired"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     why = models.TextField("why it matters", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     order = models.PositiveSmallIntegerField(default=0)
     lead_role = models.CharField(
-        "lead (role title)", max_length=200, blank=True, help_text="For example, Chief Inspector, South Division."
+        "lead (role title)",
+        max_length=200,
+        blank=True,
+        help_text="For example, Chief Inspector, South Division.",
+        validators=[single_line],
     )
     lead_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,6 +180,7 @@ class Priority(models.Model):
         max_length=200,
         blank=True,
         help_text="The board or Strategic Management Board that owns the delivery plan and reports each quarter.",
+        validators=[single_line],
     )
     supports = models.ForeignKey(
         "self",
@@ -267,6 +273,7 @@ class Outcome(ListItem):
         max_length=300,
         blank=True,
         help_text="The figure or evidence that shows progress, e.g. 'repeat referrals to MARAC each quarter'.",
+        validators=[single_line],
     )
     history = HistoricalRecords()
 
@@ -346,7 +353,7 @@ class Exercise(models.Model):
         CLOSED = "closed", "Closed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exercises")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="scoring_exercises", blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -389,7 +396,7 @@ class Criterion(models.Model):
     score against the candidate (scored 5 becomes 1)."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="criteria")
-    text = models.CharField("question", max_length=200)
+    text = models.CharField("question", max_length=200, validators=[single_line])
     weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
     inverse = models.BooleanField("scored inversely", default=False)
     order = models.PositiveSmallIntegerField(default=0)
@@ -415,7 +422,7 @@ class Candidate(models.Model):
     Once chosen it names the priority (or watching brief) it became."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="candidates")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     threat = models.ForeignKey(
         "assessments.Threat", null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates"
     )

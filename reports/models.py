@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models import ProgressReturn, QuarterFields
 from csp_portal.organisations.models import Partnership
+from csp_portal.validators import single_line
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hexadecimal digits, like #1d70b8.")
 
@@ -51,6 +52,7 @@ class ReportSettings(models.Model):
         max_length=200,
         blank=True,
         help_text="What the logo says, for people who cannot see it, e.g. 'Lancaster District CSP'.",
+        validators=[single_line],
     )
     colour = models.CharField(
         "accent colour",

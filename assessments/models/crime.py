@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Authority, Partnership
+from csp_portal.validators import single_line
 
 
 class CrimeCount(models.Model):
@@ -112,10 +113,12 @@ class HarmWeight(models.Model):
     volume; an analyst sets weights from the ONS Crime Severity Score (see the upload page)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="harm_weights")
-    crime_type = models.CharField(max_length=60)
+    crime_type = models.CharField(max_length=60, validators=[single_line])
     weight = models.DecimalField(max_digits=10, decimal_places=3, validators=[MinValueValidator(Decimal(0))])
     source = models.CharField(
-        max_length=300, help_text="Where the weight comes from, e.g. 'ONS CSS, year to March 2024'."
+        max_length=300,
+        help_text="Where the weight comes from, e.g. 'ONS CSS, year to March 2024'.",
+        validators=[single_line],
     )
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Authority, Partnership
+from csp_portal.validators import single_line
 
 from .. import scoring
 
@@ -36,7 +37,7 @@ class StrategicAssessment(models.Model):
         PUBLISHED = "published", "Published"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="assessments")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     authority = models.ForeignKey(
         Authority,
         null=True,
@@ -105,7 +106,7 @@ class Threat(models.Model):
     Theme = Theme
 
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="threats")
-    name = models.CharField("crime or issue", max_length=150)
+    name = models.CharField("crime or issue", max_length=150, validators=[single_line])
     theme = models.CharField(max_length=30, choices=Theme.choices, default=Theme.OTHER)
     description = models.TextField(blank=True)
     harm = models.PositiveSmallIntegerField(default=3, validators=ONE_TO_FIVE)
@@ -183,7 +184,7 @@ class Source(_Part):
     """An entry in the bibliography: a document the assessment draws on."""
 
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="sources")
-    citation = models.CharField(max_length=400)
+    citation = models.CharField(max_length=400, validators=[single_line])
     url = models.URLField("web address", blank=True)
     history = HistoricalRecords()
 
@@ -228,7 +229,7 @@ class ContributoryFactor(_Part):
     """A 'cause of the causes' (alcohol, drugs, deprivation, mental health) the assessment names."""
 
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="factors")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[single_line])
     description = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -243,7 +244,7 @@ class Consultation(_Part):
     """A survey or consultation of residents or partners, with the issues it ranked."""
 
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="consultations")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     method = models.TextField(blank=True, help_text="Who was asked, how and when.")
     sample_size = models.PositiveIntegerField(
         "number of responses", null=True, blank=True, help_text="Leave empty if not known."
@@ -262,7 +263,7 @@ class CommunityIssue(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="issues")
     rank = models.PositiveSmallIntegerField()
-    issue = models.CharField(max_length=300)
+    issue = models.CharField(max_length=300, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
@@ -277,11 +278,13 @@ class DataTable(_Part):
     """A small table of figures from the assessment, e.g. 'Table 2: Proportion of reoffenders per age group'."""
 
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.CASCADE, related_name="tables")
-    title = models.CharField(max_length=200)
-    label_heading = models.CharField("first column heading", max_length=100)
-    value_heading = models.CharField("second column heading", max_length=100)
-    unit = models.CharField(max_length=20, blank=True, help_text="Shown after each figure, e.g. %.")
-    source = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=200, validators=[single_line])
+    label_heading = models.CharField("first column heading", max_length=100, validators=[single_line])
+    value_heading = models.CharField("second column heading", max_length=100, validators=[single_line])
+    unit = models.CharField(
+        max_length=20, blank=True, help_text="Shown after each figure, e.g. %.", validators=[single_line]
+    )
+    source = models.CharField(max_length=300, blank=True, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
@@ -294,7 +297,7 @@ class DataTable(_Part):
 class DataRow(models.Model):
     table = models.ForeignKey(DataTable, on_delete=models.CASCADE, related_name="rows")
     position = models.PositiveSmallIntegerField()
-    label = models.CharField(max_length=200)
+    label = models.CharField(max_length=200, validators=[single_line])
     value = models.DecimalField(max_digits=14, decimal_places=3)
     history = HistoricalRecords()
 

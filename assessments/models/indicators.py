@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Authority, Partnership
+from csp_portal.validators import single_line
 
 from .evidence import Threat
 
@@ -27,11 +28,16 @@ class Indicator(models.Model):
         YEAR = "year", "Yearly (financial years, April to March)"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="indicators")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     unit = models.CharField(
-        max_length=50, default="offences", help_text="e.g. offences, incidents, %, per 1,000 people."
+        max_length=50,
+        default="offences",
+        help_text="e.g. offences, incidents, %, per 1,000 people.",
+        validators=[single_line],
     )
-    source = models.CharField(max_length=300, help_text="Where the figures come from, e.g. 'MADE', 'police.uk'.")
+    source = models.CharField(
+        max_length=300, help_text="Where the figures come from, e.g. 'MADE', 'police.uk'.", validators=[single_line]
+    )
     desired_direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.DOWN)
     target = models.DecimalField(
         max_digits=14, decimal_places=3, null=True, blank=True, help_text="For each period; leave empty for none."
@@ -50,6 +56,7 @@ class Indicator(models.Model):
         max_length=60,
         blank=True,
         help_text="Fill the values from imported police.uk data; leave empty to enter them by hand.",
+        validators=[single_line],
     )
     threats = models.ManyToManyField(Threat, related_name="indicators", blank=True)
     history = HistoricalRecords(m2m_fields=[])
@@ -72,7 +79,7 @@ class IndicatorValue(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     period_start = models.DateField()
     value = models.DecimalField(max_digits=14, decimal_places=3)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
