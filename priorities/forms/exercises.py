@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import Threat
 from csp_portal.organisations.models import User
+from csp_portal.validators import single_line
 
 from .. import queries
 from ..models import Candidate, Criterion, Exercise, Plan, Priority
@@ -280,7 +281,7 @@ class ScoreSheetForm(forms.Form):
 
 
 class ConvertForm(forms.Form):
-    title = forms.CharField(label="Title of the priority", max_length=200)
+    title = forms.CharField(label="Title of the priority", max_length=200, validators=[single_line])
     status = forms.ChoiceField(
         label="Make it",
         choices=[
