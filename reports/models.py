@@ -29,7 +29,8 @@ from actionplans.models import ProgressReturn, QuarterFields
 from csp_portal.organisations.models import Partnership
 from csp_portal.validators import single_line
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hexadecimal digits, like #1d70b8.")
+# \A and \Z, not ^ and $: $ also matches before a final line break.
+HEX_COLOUR = RegexValidator(r"\A#[0-9a-fA-F]{6}\Z", "Enter a colour as # and six hexadecimal digits, like #1d70b8.")
 
 
 class ReportSettings(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csp_portal.history import RecordsOfChanges
+from csp_portal.validators import single_line
 
 from .identity import normalise_email
 
@@ -18,8 +19,8 @@ from .identity import normalise_email
 class PoliceForceArea(models.Model):
     """A police force area (PFA), e.g. Lancashire (E23000003)."""
 
-    code = models.CharField("ONS code", max_length=9, unique=True)
-    name = models.CharField(max_length=100)
+    code = models.CharField("ONS code", max_length=9, unique=True, validators=[single_line])
+    name = models.CharField(max_length=100, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
@@ -34,7 +35,7 @@ class PoliceDivision(models.Model):
     """A police division or basic command unit (BCU) grouping several authorities, e.g. 'West'."""
 
     force = models.ForeignKey(PoliceForceArea, on_delete=models.PROTECT, related_name="divisions")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:
@@ -55,8 +56,8 @@ class Authority(models.Model):
         METROPOLITAN = "metropolitan", "Metropolitan borough"
         LONDON = "london", "London borough"
 
-    name = models.CharField(max_length=100)
-    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    name = models.CharField(max_length=100, validators=[single_line])
+    ons_code = models.CharField("ONS code", max_length=9, unique=True, validators=[single_line])
     kind = models.CharField(max_length=20, choices=Kind.choices)
     county = models.ForeignKey(
         "self",
@@ -113,11 +114,15 @@ class Partnership(models.Model):
         JOINT = "joint", "Joint CSP"
         COUNTY = "county", "County board"
 
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[single_line])
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     ons_code = models.CharField(
-        "ONS CSP code", max_length=9, blank=True, help_text="E22… code of the CSP, where it has one."
+        "ONS CSP code",
+        max_length=9,
+        blank=True,
+        help_text="E22… code of the CSP, where it has one.",
+        validators=[single_line],
     )
     authorities = models.ManyToManyField(Authority, related_name="partnerships", blank=True)
     county_board = models.ForeignKey(
@@ -173,7 +178,7 @@ class Agency(models.Model):
 
     RESPONSIBLE_TYPES = {Type.LOCAL_AUTHORITY, Type.POLICE, Type.FIRE, Type.PROBATION, Type.HEALTH}
 
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     agency_type = models.CharField("type", max_length=30, choices=Type.choices)
     is_responsible_authority = models.BooleanField(
         "responsible authority",
@@ -197,7 +202,10 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
     is_voting = models.BooleanField("voting member", default=True)
     representative = models.CharField(
-        max_length=150, blank=True, help_text="Who sits for the agency, by name or role title."
+        max_length=150,
+        blank=True,
+        help_text="Who sits for the agency, by name or role title.",
+        validators=[single_line],
     )
     history = HistoricalRecords()
 
@@ -237,8 +245,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address."""
 
     email = models.EmailField("e-mail address", unique=True)
-    full_name = models.CharField(max_length=150)
-    job_title = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, validators=[single_line])
+    job_title = models.CharField(max_length=150, blank=True, validators=[single_line])
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
     is_superuser = models.BooleanField(
         "site administrator",
