@@ -8,12 +8,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from csp_portal import uploads
 from csp_portal.organisations.models import Partnership
 
+from . import police_uk
 from .models import (
     AnnualReview,
     Consultation,
@@ -53,6 +55,9 @@ class MonthField(forms.CharField):
 
 
 def _pdf(upload) -> None:
+    # The PDF is only stored and served back as it came (assessment_document streams it): nothing
+    # here parses it, so its only cost is its size, which MAX_UPLOAD_SIZE["document"] bounds. A
+    # published assessment with maps and charts runs to a few megabytes; 30 MB leaves room.
     uploads.check_size(upload, "document")
     if not uploads.is_pdf(upload):
         raise ValidationError("The document must be a PDF file.")
@@ -324,12 +329,17 @@ PARTS = {
 class CrimeUploadForm(forms.Form):
     file = forms.FileField(
         label="police.uk street-level file",
-        help_text=(
-            "A '…-street.csv' file from data.police.uk, or a .zip of a police.uk download (its '-street.csv' "
-            "files are imported, others ignored). Up to 1 GB."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.zip,text/csv,application/zip"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"A '…-street.csv' file from data.police.uk (up to {uploads.size_label(police_uk.MAX_FILE_BYTES)}), "
+            "or a .zip of a police.uk download: its '-street.csv' files are imported, others ignored (up to "
+            f"{uploads.size_label(settings.MAX_UPLOAD_SIZE['crime_data'])}, its street files unpacking to at most "
+            f"{uploads.size_label(police_uk.MAX_UNPACKED_BYTES)})."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -337,8 +347,12 @@ class CrimeUploadForm(forms.Form):
         if kind not in ("csv", "zip"):
             raise ValidationError("Choose a .csv file, or a .zip of police.uk files.")
         uploads.check_size(upload, "crime_data")
-        if kind == "zip" and not uploads.is_zip(upload):
-            raise ValidationError("The selected file must be a .zip file: this one is damaged or is not a zip")
+        # The limits the import works within, checked now (from a .zip's directory, unpacking
+        # nothing) so that a file too big is refused at once and not minutes later by the worker.
+        try:
+            police_uk.check_upload(upload, upload.name, upload.size)
+        except uploads.UnreadableArchive as refused:
+            raise ValidationError(f"The selected file {refused.message}") from None
         if kind == "csv" and not uploads.is_text(upload):
             raise ValidationError("The selected file must be a CSV: this one is not text")
         return upload

@@ -25,6 +25,12 @@ line), a month that is not YYYY-MM, an empty crime type or force, or an LSOA who
 match no district. Line numbers count the header as line 1 and assume, as in every police.uk file,
 that no field spans two lines.
 
+Bounds: a line longer than a parse block (1 MB; police.uk lines are a few hundred characters) is
+refused, and reading stops at the first line of the wrong length (the first ten are then found in a
+second pass), so a file of millions of bad lines costs no more than a good one. What an upload may
+hold (one file's size, a .zip's files and unpacked size, the counts of one import) is set below and
+checked from the zip's own directory, in the upload form and again before the import unpacks it.
+
 Speed: the file is parsed by pyarrow's multi-threaded CSV reader (the engine behind
 ``pandas.read_csv(engine="pyarrow")``) straight into dictionary-encoded columns, so every check and
 the counting work on small integer codes and the few distinct values, never on Python objects per
@@ -37,17 +43,21 @@ from __future__ import annotations
 import contextlib
 import csv
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd  # noqa: F401 - pyarrow's to_numpy imports it; load it with the module, not mid-import
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
+
+from csp_portal.uploads import UnreadableArchive, size_label, zip_members
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LSOA_LOOKUP = DATA_DIR / "lsoa11_ward19_lad19.csv"
@@ -84,6 +94,33 @@ UNKNOWN_AREA = ""  # the district code of rows with no location
 MAX_PROBLEMS = 10
 # The longest values CrimeCount stores; police.uk's own are far shorter.
 MAX_LENGTH = {CRIME_TYPE: 60, FORCE: 100}
+
+# pyarrow parses 1 MB at a time (smaller blocks peak lower at the same speed) and cannot read a line
+# longer than a block.
+BLOCK_SIZE = 1 << 20
+
+# -- What one upload may hold ---------------------------------------------------------------------
+# A police.uk street file is one force's month. Lancashire's run to 3.3-4.0 MB (15,500 to 18,200
+# rows); the largest force, the Met, records five to six times Lancashire's crime: about 25 MB.
+# 64 MB is two and a half Met months; reading one takes well under a second and its peak memory
+# stays near 250 MB, whatever the file holds (benchmarks/upload_bounds.py).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# A partnership uploads a year or three of its force's files: three years of the Met's street
+# files come to about 900 MB unpacked. Only the street files are ever unpacked.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# A police.uk download holds a folder a month, each with the street, outcomes and stop-and-search
+# files of the forces chosen: three years of one force are 144 entries.
+MAX_ARCHIVE_MEMBERS = 1000
+# Monthly counts (force, month, area, crime type) one upload may make: a force's month makes a few
+# hundred (Lancashire's 2022 months: 234 to 241), three years of the Met about 20,000 (33 boroughs,
+# 14 types, and areas outside it). Each is kept in memory until the import is stored, so a file of
+# made-up months or areas is refused here.
+MAX_UPLOAD_COUNTS = 250_000
+# Different values a file may hold, checked before any is made a Python string: police.uk has used
+# 16 crime types since 2010 (14 today), and 45 forces publish (a file holds one).
+MAX_DISTINCT = {CRIME_TYPE: 50, FORCE: 50}
+# Compression methods Python's zipfile reads (police.uk's downloads are deflated).
+_READABLE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _LSOA_NAME = re.compile(r"(.+?) \d{3}[A-Z]")
@@ -168,7 +205,8 @@ class FileCounts:
     no_location: int = 0
     outside_force: Counter = field(default_factory=Counter)  # district name -> rows
     repeated_ids: int = 0
-    matched_by_name: list[str] = field(default_factory=list)  # LSOA codes
+    matched_by_name: list[str] = field(default_factory=list)  # the first LSOA codes, as examples
+    matched_by_name_count: int = 0
     home_force: str = ""
 
     @property
@@ -207,15 +245,19 @@ def _read_header(path: Path, name: str) -> list[str]:
     return header
 
 
-def _parse(path: Path, header: list[str], threads: bool, bad_rows: list) -> pa.Table:
+def _parse(path: Path, threads: bool, bad_rows: list, keep: int) -> pa.Table:
+    """The needed columns; stops (ArrowInvalid) once ``keep`` lines of the wrong length are found:
+    skipping them all would keep an object per line (16 MB of one-field lines took 2 minutes and
+    1 GB)."""
+
     def on_bad_row(row) -> str:
         bad_rows.append(row)
-        return "skip"
+        return "error" if len(bad_rows) >= keep else "skip"
 
     # A plain file stream: a memory-mapped file would count the whole file in resident memory.
     return pcsv.read_csv(
         pa.OSFile(str(path)),
-        read_options=pcsv.ReadOptions(use_threads=threads, block_size=1 << 20),
+        read_options=pcsv.ReadOptions(use_threads=threads, block_size=BLOCK_SIZE),
         parse_options=pcsv.ParseOptions(invalid_row_handler=on_bad_row),
         convert_options=pcsv.ConvertOptions(
             include_columns=list(NEEDED),
@@ -230,8 +272,8 @@ def _field_count_problems(path: Path, name: str, header: list[str]) -> list[Prob
     """Line numbers of rows with the wrong number of fields: a second, single-threaded pass (the
     threaded reader does not know line numbers), made only for a file already known to be bad."""
     bad_rows: list = []
-    with contextlib.suppress(pa.ArrowInvalid, OSError):
-        _parse(path, header, threads=False, bad_rows=bad_rows)
+    with contextlib.suppress(pa.ArrowException, OSError):
+        _parse(path, threads=False, bad_rows=bad_rows, keep=MAX_PROBLEMS)
     problems = []
     for row in bad_rows[:MAX_PROBLEMS]:
         expected, actual = row.expected_columns, row.actual_columns
@@ -248,6 +290,43 @@ def _field_count_problems(path: Path, name: str, header: list[str]) -> list[Prob
             )
         )
     return problems
+
+
+def _has_undecodable(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _unreadable(path: Path, name: str, header: list[str]) -> Problem:
+    """Why pyarrow could not read the file, in our words and with the line: a line longer than a
+    parse block, or a needed column that is not UTF-8 text. Read a line at a time, never more than a
+    block of one line, and only for a file already refused."""
+    needed = sorted(header.index(column) for column in NEEDED)
+    with path.open("rb") as handle:
+        number = 0
+        while line := handle.readline(BLOCK_SIZE + 1):
+            number += 1
+            if len(line) > BLOCK_SIZE:
+                return Problem(
+                    name,
+                    f"the line is longer than {size_label(BLOCK_SIZE)}: police.uk lines are a few hundred "
+                    "characters. Is this a police.uk street-level file?",
+                    line=number,
+                )
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("utf-8", "surrogateescape").rstrip("\r\n")
+                fields = next(csv.reader([text.replace("\x00", "")]), [])
+                for index in needed:
+                    if index < len(fields) and _has_undecodable(fields[index]):
+                        return Problem(
+                            name,
+                            "the field is not UTF-8 text: police.uk files are UTF-8. Download the file again.",
+                            line=number,
+                            column=header[index],
+                            column_number=index + 1,
+                        )
+    return Problem(name, "cannot be read as a police.uk street-level file: it is damaged, or is another kind of file.")
 
 
 def _codes(table: pa.Table, column: str) -> tuple[np.ndarray, list[str]]:
@@ -297,14 +376,33 @@ def _id_lengths_and_repeats(ids: pa.ChunkedArray) -> tuple[np.ndarray, int]:
     return all_lengths, int(pd.Series(present).duplicated().sum())
 
 
+def _count_keys(key: np.ndarray, sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combined codes and their rows. One bincount over every possible combination is
+    fastest, but made-up forces, months and crime types make that array as large as their product
+    (petabytes): past a few times the rows, the codes are sorted instead."""
+    cells = 1
+    for size in sizes:
+        cells *= size
+    if cells <= max(1 << 20, 4 * len(key)):
+        totals = np.bincount(key, minlength=cells)
+        keys = np.flatnonzero(totals)
+        return keys, totals[keys]
+    return np.unique(key, return_counts=True)
+
+
 def _first_rows(mask: np.ndarray, limit: int = MAX_PROBLEMS) -> np.ndarray:
     return np.flatnonzero(mask)[:limit]
 
 
 def read_file(
-    path: Path | str, lookup: Lookup | None = None, name: str | None = None, on_stage: Callable[[str], None] = None
+    path: Path | str,
+    lookup: Lookup | None = None,
+    name: str | None = None,
+    on_stage: Callable[[str], None] = None,
+    max_counts: int | None = None,
 ) -> FileCounts:
-    """Count one police.uk street-level file. Raises ``Refused`` with its first problems."""
+    """Count one police.uk street-level file. Raises ``Refused`` with its first problems, or when it
+    makes more than ``max_counts`` monthly counts (what an upload may still hold)."""
     path = Path(path)
     name = name or path.name
     lookup = lookup or shipped_lookup()
@@ -312,17 +410,34 @@ def read_file(
     position = {column: header.index(column) + 1 for column in NEEDED}
     bad_rows: list = []
     try:
-        table = _parse(path, header, threads=True, bad_rows=bad_rows)
-    except pa.ArrowInvalid as exc:
-        raise Refused([Problem(name, f"cannot be read as CSV: {exc}")]) from None
-    if bad_rows:
-        raise Refused(_field_count_problems(path, name, header) or [Problem(name, "has lines of the wrong length.")])
+        table = _parse(path, threads=True, bad_rows=bad_rows, keep=1)
+    except pa.ArrowException:
+        if bad_rows:
+            problems = _field_count_problems(path, name, header)
+            raise Refused(problems or [Problem(name, "has lines of the wrong length.")]) from None
+        raise Refused([_unreadable(path, name, header)]) from None
     if on_stage:
         on_stage("checking")
 
     result = FileCounts(name=name, rows=table.num_rows)
     if table.num_rows == 0:
         raise Refused([Problem(name, "has a header but no rows of crimes.", line=2)])
+    for column, most in MAX_DISTINCT.items():
+        chunks = table[column].unify_dictionaries().chunks
+        distinct = len(chunks[0].dictionary) if chunks else 0
+        if distinct > most:
+            what = "crime types" if column == CRIME_TYPE else "forces ('Falls within')"
+            raise Refused(
+                [
+                    Problem(
+                        name,
+                        f"holds {distinct:,} different {what}, more than {most}: police.uk has 14 crime types and "
+                        "one force a file. Is this a police.uk street-level file?",
+                        column=column,
+                        column_number=position[column],
+                    )
+                ]
+            )
     codes = {column: _codes(table, column) for column in CODED}
     problems: list[Problem] = []
 
@@ -419,7 +534,8 @@ def read_file(
     result.no_location = int(np.count_nonzero(row_district == 0))
     name_only = (row_by_code < 0) & ~code_is_empty
     if name_only.any():
-        result.matched_by_name = sorted({lsoa_code_values[c] for c in np.unique(lsoa_codes[name_only])})
+        matched = sorted(lsoa_code_values[c] for c in np.unique(lsoa_codes[name_only]))
+        result.matched_by_name, result.matched_by_name_count = matched[:10], len(matched)
     lengths, result.repeated_ids = _id_lengths_and_repeats(table[CRIME_ID])
     type_codes, type_values = codes[CRIME_TYPE]
     asb_code = type_values.index(ASB) if ASB in type_values else -1
@@ -428,17 +544,29 @@ def read_file(
     result.asb_without_id = int(np.count_nonzero(no_id & is_asb))
     result.other_without_id = int(np.count_nonzero(no_id & ~is_asb))
 
-    # Count rows per (force, month, district, crime type) with one bincount over combined codes.
+    # Count rows per (force, month, district, crime type) over combined codes.
     force_codes, force_values = codes[FORCE]
     month_codes = codes[MONTH][0]
     sizes = (len(force_values), len(months), len(districts), len(type_values))
     key = ((force_codes.astype(np.int64) * sizes[1] + month_codes) * sizes[2] + row_district) * sizes[3] + type_codes
-    totals = np.bincount(key, minlength=int(np.prod(sizes))).reshape(sizes)
-    for f, m, d, t in zip(*np.nonzero(totals), strict=True):
-        result.counts[(force_values[f], months[m], districts[d], type_values[t])] = int(totals[f, m, d, t])
+    keys, key_counts = _count_keys(key, sizes)
+    if max_counts is not None and len(keys) > max_counts:
+        raise Refused(
+            [
+                Problem(
+                    name,
+                    f"makes {len(keys):,} monthly counts (one for each force, month, area and crime type), more "
+                    f"than the {max_counts:,} left for this upload: a police.uk file makes a few hundred. Is this "
+                    "a police.uk street-level file? If so, upload fewer files at a time.",
+                )
+            ]
+        )
+    f_at, m_at, d_at, t_at = np.unravel_index(keys, sizes)
+    for f, m, d, t, count in zip(f_at, m_at, d_at, t_at, key_counts, strict=True):
+        result.counts[(force_values[f], months[m], districts[d], type_values[t])] = int(count)
 
     # Rows outside the force area: the force area is the one most of the located rows fall in.
-    per_district = totals.sum(axis=(0, 1, 3))
+    per_district = np.bincount(d_at, weights=key_counts, minlength=sizes[2]).astype(np.int64)
     force_rows: Counter = Counter()
     for d, rows in enumerate(per_district):
         if d and rows:
@@ -449,3 +577,54 @@ def read_file(
             if d and rows and lookup.district_force.get(districts[d], "") != result.home_force:
                 result.outside_force[lookup.district_name.get(districts[d], districts[d])] += int(rows)
     return result
+
+
+# -- Uploads: a police.uk file, or a .zip of them --------------------------------------------------
+
+
+def is_street_file(member: zipfile.ZipInfo) -> bool:
+    return member.filename.endswith("-street.csv") and not member.is_dir()
+
+
+def street_members(file: IO[bytes]) -> list[zipfile.ZipInfo]:
+    """The street files of an uploaded .zip, checked against the limits from the sizes its central
+    directory declares (Python's zipfile never unpacks a member past its declared size), before
+    anything is unpacked. Raises ``UnreadableArchive`` with a message that completes 'The selected
+    file ...' or 'download.zip: ...'."""
+    members = zip_members(file, max_members=MAX_ARCHIVE_MEMBERS)
+    street = [member for member in members if is_street_file(member)]
+    if not street:
+        raise UnreadableArchive("must hold police.uk street-level files ('…-street.csv'): this .zip holds none")
+    for member in street:
+        if member.flag_bits & 0x1:
+            raise UnreadableArchive(f"must not be password-protected: {member.filename} is")
+        if member.compress_type not in _READABLE_COMPRESSION:
+            raise UnreadableArchive(
+                f"is compressed in a way the portal cannot read ({member.filename}): make the .zip again with "
+                "your computer's own 'compress' or 'send to compressed folder'"
+            )
+        if member.file_size > MAX_FILE_BYTES:
+            raise UnreadableArchive(
+                f"must hold street files smaller than {size_label(MAX_FILE_BYTES)} each: {member.filename} unpacks "
+                f"to {size_label(member.file_size)}. A police.uk street file is one force's month"
+            )
+    unpacked = sum(member.file_size for member in street)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnreadableArchive(
+            f"must hold street files that unpack to less than {size_label(MAX_UNPACKED_BYTES)} in all: these unpack "
+            f"to {size_label(unpacked)}. Upload fewer months at a time"
+        )
+    return street
+
+
+def check_upload(file: IO[bytes], filename: str, size: int) -> list[zipfile.ZipInfo]:
+    """An uploaded police.uk file within the limits: a street file (.csv) no larger than one may be,
+    or a .zip whose street files are (returned). Raises ``UnreadableArchive``."""
+    if filename.lower().endswith(".zip"):
+        return street_members(file)
+    if size > MAX_FILE_BYTES:
+        raise UnreadableArchive(
+            f"must be smaller than {size_label(MAX_FILE_BYTES)}: a police.uk street file is one force's month, "
+            "the Met's about 25 MB. Upload several months as a .zip"
+        )
+    return []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import zipfile
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,3 +87,54 @@ def check_csv(upload, kind: str = "table") -> None:
             "The selected file must be a CSV: this one is not text. Save it from your spreadsheet as 'CSV UTF-8'",
             code="content",
         )
+
+
+# A zip archive's central directory: Python's zipfile reads it whole and makes an object for every
+# entry before anyone can count them, so a few megabytes listing millions of empty files cost
+# gigabytes. Its end record states the directory's size and entry count: both are checked first.
+# An entry takes 46 bytes plus its name and extra fields: a kilobyte each on average is generous
+# (police.uk's names are about 40 characters).
+ZIP_DIRECTORY_BYTES_PER_ENTRY = 1024
+
+
+class UnreadableArchive(Exception):
+    """The file is not a zip archive that can be read within its limits; the message completes
+    'The selected file ...' and 'download.zip: ...' alike ('must be a .zip file...')."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def zip_members(file: IO[bytes], *, max_members: int) -> list[zipfile.ZipInfo]:
+    """The entries (files and folders) of the zip archive in ``file``, read from its central directory
+    only after its end record shows at most ``max_members`` entries in a directory of proportionate
+    size. Nothing is unpacked. Raises ``UnreadableArchive``."""
+    file.seek(0)
+    try:
+        # zipfile's own reading of the end record (private, stable since Python 2): the directory
+        # bounded here is exactly the one ZipFile then reads.
+        end = zipfile._EndRecData(file)
+    except OSError:
+        end = None
+    if not end:
+        raise UnreadableArchive("must be a .zip file: this one is damaged or is not a zip")
+    stated, directory_bytes = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if stated > max_members:
+        raise UnreadableArchive(f"must hold at most {max_members:,} files and folders: this one holds {stated:,}")
+    if directory_bytes > max_members * ZIP_DIRECTORY_BYTES_PER_ENTRY:
+        raise UnreadableArchive(
+            f"is damaged: its list of contents takes {size_label(directory_bytes)}, more than "
+            f"{max_members:,} files and folders need"
+        )
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise UnreadableArchive("must be a .zip file: this one is damaged or is not a zip") from None
+    finally:
+        file.seek(0)
+    if len(members) > max_members:  # the end record understated them
+        raise UnreadableArchive(f"must hold at most {max_members:,} files and folders: this one holds {len(members):,}")
+    return members

@@ -6,6 +6,7 @@ import io
 import logging
 import tempfile
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from csp_portal import queueing
 from csp_portal.organisations.models import Authority, Partnership
+from csp_portal.uploads import UnreadableArchive
 
 from .. import police_uk
 from ..models import CrimeCount, CrimeImport
@@ -24,7 +26,6 @@ from ..models import CrimeCount, CrimeImport
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
-MAX_UNZIPPED_BYTES = 4 << 30
 
 
 def _month(text: str) -> date:
@@ -106,7 +107,7 @@ def _file_summary(result: police_uk.FileCounts, stored_outside: int) -> dict:
         "outside_force_area_by_authority": dict(result.outside_force.most_common()),
         "outside_the_database": stored_outside,
         "repeated_crime_ids": result.repeated_ids,
-        "matched_by_name": len(result.matched_by_name),
+        "matched_by_name": result.matched_by_name_count,
         "matched_by_name_examples": result.matched_by_name[:10],
     }
 
@@ -117,10 +118,12 @@ def import_police_uk(
     actor=None,
     record: CrimeImport | None = None,
     progress: Progress | None = None,
+    max_counts: int | None = None,
 ) -> dict:
     """Import police.uk street-level files ``(path, name shown in messages)``: every file is read and
     checked first, then the counts of every (force, month) they hold replace any stored before, in one
-    transaction. Raises ``police_uk.Refused`` with the first problems, storing nothing.
+    transaction. Raises ``police_uk.Refused`` with the first problems, storing nothing, and when the
+    files make more than ``max_counts`` monthly counts (an upload's limit; none for the command).
 
     Returns the summary kept on the ``CrimeImport`` record (made here when none is given)."""
     progress = progress or (lambda percent, stage: None)
@@ -128,19 +131,22 @@ def import_police_uk(
     lookup = police_uk.shipped_lookup().with_authorities(Authority.objects.values_list("ons_code", "name"))
     results, problems = [], []
     share = 80 / max(len(files), 1)
+    counts_left = max_counts
     for number, (path, name) in enumerate(files):
         progress(int(number * share), f"Reading {name} (file {number + 1} of {len(files)})")
         try:
-            results.append(
-                police_uk.read_file(
-                    path,
-                    lookup,
-                    name=name,
-                    on_stage=lambda _stage, n=number, nm=name: progress(
-                        int((n + 0.7) * share), f"Checking {nm} (file {n + 1} of {len(files)})"
-                    ),
-                )
+            result = police_uk.read_file(
+                path,
+                lookup,
+                name=name,
+                on_stage=lambda _stage, n=number, nm=name: progress(
+                    int((n + 0.7) * share), f"Checking {nm} (file {n + 1} of {len(files)})"
+                ),
+                max_counts=counts_left,
             )
+            results.append(result)
+            if counts_left is not None:
+                counts_left -= len(result.counts)
         except police_uk.Refused as refused:
             problems.extend(refused.problems)
         except OSError as exc:
@@ -273,22 +279,31 @@ def resend_waiting_imports(now=None) -> int:
 
 
 def _unpack(job: CrimeImport, workdir: Path) -> list[tuple[Path, str]]:
+    """The uploaded file, or the street files of an uploaded .zip unpacked into ``workdir``, checked
+    against the upload limits again (the form checked them; the limits may have changed since)."""
     path = Path(job.file.path)
-    if not zipfile.is_zipfile(path):
-        return [(path, Path(job.file_names or path.name).name)]
-    with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if m.filename.endswith("-street.csv") and not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise police_uk.Refused([police_uk.Problem(job.file_names, "unpacks to more than 4 GB.")])
+    name = Path(job.file_names or path.name).name
+    try:
+        with path.open("rb") as handle:
+            members = police_uk.check_upload(handle, name, path.stat().st_size)
+        if not name.lower().endswith(".zip"):
+            return [(path, name)]
         found = []
-        for number, member in enumerate(members):
-            target = workdir / f"{number}.csv"
-            with archive.open(member) as source, target.open("wb") as out:
-                while chunk := source.read(1 << 20):
-                    out.write(chunk)
-            found.append((target, Path(member.filename).name))
-    if not found:
-        raise police_uk.Refused([police_uk.Problem(job.file_names, "holds no police.uk '*-street.csv' files.")])
+        with zipfile.ZipFile(path) as archive:
+            for number, member in enumerate(members):
+                target = workdir / f"{number}.csv"
+                with archive.open(member) as source, target.open("wb") as out:
+                    while chunk := source.read(1 << 20):
+                        out.write(chunk)
+                found.append((target, Path(member.filename).name))
+    except UnreadableArchive as refused:
+        raise police_uk.Refused([police_uk.Problem(name, f"{refused.message}.")]) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
+        # A member's data does not match its declared size or checksum: zipfile stops at the
+        # declared size and says so.
+        raise police_uk.Refused(
+            [police_uk.Problem(name, "is damaged: a file in it does not unpack as the .zip says it should.")]
+        ) from None
     return found
 
 
@@ -306,7 +321,13 @@ def run_import_job(job_id: int) -> CrimeImport | None:
 
     try:
         with tempfile.TemporaryDirectory(prefix="crime-import-") as workdir:
-            import_police_uk(_unpack(job, Path(workdir)), actor=job.requested_by, record=job, progress=progress)
+            import_police_uk(
+                _unpack(job, Path(workdir)),
+                actor=job.requested_by,
+                record=job,
+                progress=progress,
+                max_counts=police_uk.MAX_UPLOAD_COUNTS,
+            )
     except police_uk.Refused as refused:
         _fail(job_id, "\n".join(str(p) for p in refused.problems))
     except Exception:
