@@ -12,6 +12,13 @@ from csp_portal.organisations.models import Partnership
 from ..models import HarmWeight
 from .indicators import read_csv, refuse_nul
 
+# An upload's rows: police.uk has 14 crime types, and the ONS Crime Severity Score weighs about 250
+# offences, should an analyst upload all of them. Reading stops past 1,000 rows (and at ten times
+# that counting blank lines), so a file of millions of empty lines costs no more than a real one.
+MAX_WEIGHT_ROWS = 1000
+# crime_type, weight and source, with room for the other columns of a published weights table
+# (offence code, category, notes...).
+MAX_WEIGHT_COLUMNS = 20
 # Column names accepted in an uploaded weights file (compared ignoring case, spaces and underscores).
 CRIME_TYPE_COLUMNS = {"crimetype", "policeukcrimetype", "category"}
 WEIGHT_COLUMNS = {"weight", "severityweight", "crimeseverityweight", "cssweight"}
@@ -49,18 +56,18 @@ def parse_weights(content: bytes, default_source: str) -> list[tuple[str, Decima
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
     refuse_nul(text)
-    reader = iter(read_csv(text))
-    header = [_key(h) for h in next(reader, [])]
+    table = read_csv(content, max_rows=MAX_WEIGHT_ROWS, max_columns=MAX_WEIGHT_COLUMNS)
+    header = [_key(h) for h in table.headings]
     try:
         type_at = next(i for i, h in enumerate(header) if h in CRIME_TYPE_COLUMNS)
         weight_at = next(i for i, h in enumerate(header) if h in WEIGHT_COLUMNS)
     except StopIteration:
-        raise ValidationError("Line 1 must name the columns crime_type and weight (and optionally source).") from None
+        raise ValidationError(
+            f"Line {table.heading_row} must name the columns crime_type and weight (and optionally source)."
+        ) from None
     source_at = next((i for i, h in enumerate(header) if h in SOURCE_COLUMNS), None)
     rows, seen = [], set()
-    for line, fields in enumerate(reader, start=2):
-        if not any(f.strip() for f in fields):
-            continue
+    for line, fields in table.rows:
         if len(fields) <= max(type_at, weight_at):
             raise ValidationError(f"Line {line} has {len(fields)} columns; it needs a crime type and a weight.")
         crime_type = fields[type_at].strip()

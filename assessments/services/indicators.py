@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from csp_portal import tables
 
 from ..analysis import parse_period
 from ..models import Indicator, IndicatorValue
@@ -35,6 +35,12 @@ def set_value(*, actor, indicator: Indicator, period_start: date, value: Decimal
 
 # IndicatorValue.value holds 14 digits, 3 of them after the point.
 MAX_VALUE = Decimal("100000000000")
+# An upload holds a row per period: a monthly indicator over a century is 1,200 rows, more than any
+# partnership keeps. Reading stops there (and at ten times that counting blank lines), so a file of
+# millions of empty lines costs no more than a real one.
+MAX_FIGURE_ROWS = 1200
+# period, value and note, with room for the few more columns a spreadsheet may add.
+MAX_FIGURE_COLUMNS = 10
 
 
 def refuse_nul(text: str) -> None:
@@ -44,12 +50,20 @@ def refuse_nul(text: str) -> None:
         raise ValidationError(f"Line {line} contains a NUL character: the file is damaged or is not a CSV file.")
 
 
-def read_csv(text: str) -> list[list[str]]:
-    """Every line of an uploaded CSV file, or ValidationError when it is not one."""
+def read_csv(content: bytes, *, max_rows: int, max_columns: int) -> tables.Table:
+    """An uploaded CSV file's headings and rows with values, read a row at a time within bounds
+    (``csp_portal.tables``), or ValidationError naming the line (and column) at fault."""
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:  # e.g. a field longer than the csv module's limit
-        raise ValidationError(f"The file cannot be read as CSV ({exc}).") from None
+        # A CSV whatever its name: the forms accept .csv files only.
+        return tables.read_table(content, "upload.csv", max_rows=max_rows, max_columns=max_columns, max_unzipped=0)
+    except tables.UnreadableTable as error:
+        if error.row and error.column:
+            message = f"Line {error.row:,}, column {error.column}: {error.message}."
+        elif error.row:
+            message = f"Line {error.row:,}: {error.message}."
+        else:
+            message = f"{error.message[0].upper()}{error.message[1:]}."
+        raise ValidationError(message) from None
 
 
 def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, str]]:
@@ -59,14 +73,12 @@ def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, st
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from None
     refuse_nul(text)
-    reader = iter(read_csv(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    table = read_csv(content, max_rows=MAX_FIGURE_ROWS, max_columns=MAX_FIGURE_COLUMNS)
+    header = [h.lower() for h in table.headings]
     if header[:2] != ["period", "value"]:
-        raise ValidationError("Line 1 must be the header: period,value (and optionally note).")
+        raise ValidationError(f"Line {table.heading_row} must be the header: period,value (and optionally note).")
     rows, seen = [], set()
-    for line, fields in enumerate(reader, start=2):
-        if not any(f.strip() for f in fields):
-            continue
+    for line, fields in table.rows:
         try:
             start = parse_period(fields[0], frequency)
         except (ValueError, IndexError) as exc:
