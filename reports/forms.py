@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from actionplans.quarters import Quarter
 from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
 
+from . import logos
 from .models import HEX_COLOUR, Decision, ReportJob, ReportSettings
-from .snapshot import MAX_LOGO_BYTES
 
 LOGO_TYPES = {"PNG", "JPEG"}
 
@@ -122,6 +122,21 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (_luminance(colour) + 0.05)
 
 
+class LogoField(forms.ImageField):
+    """An image field that checks the file's size and, from its header, its dimensions before Pillow
+    opens and verifies it (Django's ImageField does that first, whatever the file's size)."""
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return super().to_python(data)
+        if data.size > logos.MAX_LOGO_BYTES:
+            raise ValidationError(f"The logo must be smaller than {logos.MAX_LOGO_BYTES // 1024} KB", code="too_big")
+        found = logos.header(data)
+        if found and found.too_large:
+            raise ValidationError(logos.too_large_message(found), code="too_many_pixels")
+        return super().to_python(data)  # anything not a PNG or JPEG is refused here or by clean_logo
+
+
 class ReportSettingsForm(forms.ModelForm):
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
 
@@ -130,6 +145,7 @@ class ReportSettingsForm(forms.ModelForm):
         fields = ["protective_marking", "colour", "logo", "logo_alt"]
         widgets = {"protective_marking": forms.RadioSelect, "logo": forms.FileInput}
         labels = {"logo": "Logo"}
+        field_classes = {"logo": LogoField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,11 +168,8 @@ class ReportSettingsForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "image"):
-            if logo.size > MAX_LOGO_BYTES:
-                raise ValidationError("The logo must be smaller than 500 KB")
-            if logo.image.format not in LOGO_TYPES:
-                raise ValidationError("The logo must be a PNG or JPEG image")
+        if logo and hasattr(logo, "image") and logo.image.format not in LOGO_TYPES:
+            raise ValidationError("The logo must be a PNG or JPEG image")
         return logo
 
     def clean(self):

@@ -2,7 +2,10 @@
 
 WeasyPrint reads only our own static files (the report's stylesheet and fonts) and ``data:`` URIs,
 through ``StaticOnlyFetcher``: a URL anywhere else, ``file:`` paths included, is refused, so no
-content in a report can make the renderer read a local file or call another server.
+content in a report can make the renderer read a local file or call another server. An image given
+as a ``data:`` URI (the logo) must be a PNG or JPEG within the logo's dimensions, checked from its
+header before WeasyPrint decodes it: an issued report's stored snapshot may hold a logo from before
+uploads were checked (reports/logos.py).
 
 The PDF is tagged PDF/UA-1: document language and title, bookmarks from the h1 and h2 headings,
 alternative text on charts and header cells marked with ``scope``.
@@ -10,6 +13,7 @@ alternative text on charts and header cells marked with ``scope``.
 
 from __future__ import annotations
 
+import io
 import logging
 import mimetypes
 import posixpath
@@ -26,6 +30,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments import charts
+
+from . import logos
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +57,7 @@ class StaticOnlyFetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith("data:"):
-            return super().fetch(url, headers)
+            return self._data(url, headers)
         path = static_path(url)
         if path is None:
             self.refused.append(url)
@@ -61,6 +67,22 @@ class StaticOnlyFetcher(URLFetcher):
         if path.suffix == ".woff2":
             content_type = "font/woff2"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    def _data(self, url: str, headers=None) -> URLFetcherResponse:
+        response = super().fetch(url, headers)
+        if not response.content_type.startswith("image/"):
+            return response
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        image = logos.header(io.BytesIO(body))
+        if image is None or image.too_large:
+            self.refused.append(url[:100])
+            what = f"{image.width:,} × {image.height:,} pixels" if image else "not a PNG or JPEG"
+            log.warning("report rendering refused an embedded image (%s)", what)
+            raise RefusedURL(f"reports embed PNG and JPEG images of at most {logos.MAX_LOGO_SIDE:,} pixels a side")
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": image.content_type})
 
 
 def static_path(url: str) -> Path | None:

@@ -12,7 +12,8 @@ indicators and districts there are.
 from __future__ import annotations
 
 import base64
-import mimetypes
+import io
+import logging
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +29,10 @@ from assessments.models import CrimeCount, Indicator
 from csp_portal.organisations.models import Authority, Partnership
 from priorities.models import Outcome, Plan, Priority
 
+from . import logos
 from .models import Decision, ReportSettings
+
+log = logging.getLogger(__name__)
 
 SCHEMA = 1
 # The RAG categories of an action in the report, in the order tables show them.
@@ -44,7 +48,7 @@ RAG_LABELS = {
 _RANK = {"red": 0, "amber": 1, "green": 2, "complete": 3}
 DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
 TABLE_PERIODS = 8  # the indicator data tables show the latest eight periods
-MAX_LOGO_BYTES = 500 * 1024
+MAX_LOGO_BYTES = logos.MAX_LOGO_BYTES
 
 
 # -- Formatting ---------------------------------------------------------------------------------------
@@ -576,9 +580,13 @@ def _branding(partnership: Partnership) -> dict:
                 content = handle.read(MAX_LOGO_BYTES + 1)
         except OSError:
             content = b""
-        if content and len(content) <= MAX_LOGO_BYTES:
-            kind = mimetypes.guess_type(found.logo.name)[0] or "image/png"
-            branding["logo"] = f"data:{kind};base64,{base64.b64encode(content).decode()}"
+        # Checked again here, from the header, before any renderer decodes it: a logo stored before
+        # the form checked dimensions, or put in place by other means, is left out.
+        image = logos.header(io.BytesIO(content)) if content and len(content) <= MAX_LOGO_BYTES else None
+        if image and not image.too_large:
+            branding["logo"] = f"data:{image.content_type};base64,{base64.b64encode(content).decode()}"
+        elif content:
+            log.warning("report logo of %s left out: not a PNG or JPEG within the limits", partnership.slug)
     return branding
 
 
