@@ -156,6 +156,10 @@ class Refused(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class TooManyCounts(Refused):
+    """A file makes more monthly counts than the upload has left: reading further files is pointless."""
+
+
 @dataclass
 class Lookup:
     """What the shipped ONS files say about LSOAs and districts."""
@@ -551,7 +555,7 @@ def read_file(
     key = ((force_codes.astype(np.int64) * sizes[1] + month_codes) * sizes[2] + row_district) * sizes[3] + type_codes
     keys, key_counts = _count_keys(key, sizes)
     if max_counts is not None and len(keys) > max_counts:
-        raise Refused(
+        raise TooManyCounts(
             [
                 Problem(
                     name,

@@ -112,23 +112,17 @@ def _file_summary(result: police_uk.FileCounts, stored_outside: int) -> dict:
     }
 
 
-def import_police_uk(
+def read_street_files(
     files: Sequence[tuple[Path | str, str]],
+    lookup: police_uk.Lookup,
     *,
-    actor=None,
-    record: CrimeImport | None = None,
     progress: Progress | None = None,
     max_counts: int | None = None,
-) -> dict:
-    """Import police.uk street-level files ``(path, name shown in messages)``: every file is read and
-    checked first, then the counts of every (force, month) they hold replace any stored before, in one
-    transaction. Raises ``police_uk.Refused`` with the first problems, storing nothing, and when the
-    files make more than ``max_counts`` monthly counts (an upload's limit; none for the command).
-
-    Returns the summary kept on the ``CrimeImport`` record (made here when none is given)."""
+) -> list[police_uk.FileCounts]:
+    """Read and check every file, within ``max_counts`` monthly counts in all. Every file is read so
+    that each one's first problems are reported, until ten problems are found or the counts are
+    spent. Raises ``police_uk.Refused``; touches no database."""
     progress = progress or (lambda percent, stage: None)
-    authorities = dict(Authority.objects.values_list("ons_code", "id"))
-    lookup = police_uk.shipped_lookup().with_authorities(Authority.objects.values_list("ons_code", "name"))
     results, problems = [], []
     share = 80 / max(len(files), 1)
     counts_left = max_counts
@@ -147,14 +141,40 @@ def import_police_uk(
             results.append(result)
             if counts_left is not None:
                 counts_left -= len(result.counts)
+        except police_uk.TooManyCounts as refused:
+            problems.extend(refused.problems)
+            break
         except police_uk.Refused as refused:
             problems.extend(refused.problems)
         except OSError as exc:
             problems.append(police_uk.Problem(name, f"cannot be opened: {exc.strerror or exc}"))
+        if len(problems) >= police_uk.MAX_PROBLEMS:
+            break
     if problems:
         raise police_uk.Refused(problems[: police_uk.MAX_PROBLEMS])
     if not results:
         raise police_uk.Refused([police_uk.Problem("The import", "found no police.uk street-level files.")])
+    return results
+
+
+def import_police_uk(
+    files: Sequence[tuple[Path | str, str]],
+    *,
+    actor=None,
+    record: CrimeImport | None = None,
+    progress: Progress | None = None,
+    max_counts: int | None = None,
+) -> dict:
+    """Import police.uk street-level files ``(path, name shown in messages)``: every file is read and
+    checked first, then the counts of every (force, month) they hold replace any stored before, in one
+    transaction. Raises ``police_uk.Refused`` with the first problems, storing nothing, and when the
+    files make more than ``max_counts`` monthly counts (an upload's limit; none for the command).
+
+    Returns the summary kept on the ``CrimeImport`` record (made here when none is given)."""
+    progress = progress or (lambda percent, stage: None)
+    authorities = dict(Authority.objects.values_list("ons_code", "id"))
+    lookup = police_uk.shipped_lookup().with_authorities(Authority.objects.values_list("ons_code", "name"))
+    results = read_street_files(files, lookup, progress=progress, max_counts=max_counts)
     merged = _merge(results)
 
     progress(85, "Storing the monthly counts")
@@ -279,10 +299,14 @@ def resend_waiting_imports(now=None) -> int:
 
 
 def _unpack(job: CrimeImport, workdir: Path) -> list[tuple[Path, str]]:
-    """The uploaded file, or the street files of an uploaded .zip unpacked into ``workdir``, checked
-    against the upload limits again (the form checked them; the limits may have changed since)."""
     path = Path(job.file.path)
-    name = Path(job.file_names or path.name).name
+    return unpack_upload(path, Path(job.file_names or path.name).name, workdir)
+
+
+def unpack_upload(path: Path, name: str, workdir: Path) -> list[tuple[Path, str]]:
+    """The uploaded file ``name`` stored at ``path``, or the street files of an uploaded .zip unpacked
+    into ``workdir``, checked against the upload limits again (the form checked them; the limits may
+    have changed since). Raises ``police_uk.Refused``."""
     try:
         with path.open("rb") as handle:
             members = police_uk.check_upload(handle, name, path.stat().st_size)
