@@ -23,7 +23,7 @@ from django.urls import reverse
 from assessments import police_uk
 from assessments.models import CrimeImport, HarmWeight, Indicator, IndicatorValue
 from assessments.services import harm, indicators
-from assessments.services.crime import import_police_uk, run_import_job
+from assessments.services.crime import import_police_uk, read_street_files, run_import_job
 from tests import hostile_files as hostile
 from tests.fuzzing import row_counts
 from tests.test_uploads import assert_refused_on_field
@@ -343,3 +343,14 @@ def test_the_pages_refuse_blank_lines_on_the_file_field_and_store_nothing(login,
     )
     assert_refused_on_field(response, "Line 12,001: the table runs past row 12,000", "id_upload-file")
     assert not IndicatorValue.objects.exists()
+
+
+def test_reading_stops_once_a_file_spends_the_upload_s_counts(tmp_path):
+    """Sixteen files of made-up values would each be read only to be refused in turn."""
+    files = []
+    for month in range(1, 4):
+        path = hostile.police_uk_distinct_rows(tmp_path / f"2024-0{month}-street.csv", 8 * 1024)
+        files.append((path, path.name))
+    with pytest.raises(police_uk.Refused) as refused:
+        read_street_files(files, police_uk.shipped_lookup(), max_counts=10)
+    assert [problem.file for problem in refused.value.problems] == ["2024-01-street.csv"]
