@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from csp_portal import uploads
 from csp_portal.organisations.models import Partnership
+from csp_portal.validators import single_line
 
 from . import police_uk
 from .models import (
@@ -367,6 +368,7 @@ class HarmWeightsUploadForm(forms.Form):
     source = forms.CharField(
         label="Source of the weights",
         max_length=300,
+        validators=[single_line],
         help_text="Used for rows with no source column, e.g. 'ONS Crime Severity Score, year ending March 2024'.",
     )
 
@@ -377,9 +379,9 @@ class HarmWeightsUploadForm(forms.Form):
 
 
 class HarmWeightForm(forms.Form):
-    crime_type = forms.CharField(max_length=60)
+    crime_type = forms.CharField(max_length=60, validators=[single_line])
     weight = forms.DecimalField(min_value=0, max_digits=10, decimal_places=3)
-    source = forms.CharField(max_length=300)
+    source = forms.CharField(max_length=300, validators=[single_line])
 
 
 # -- Indicators ---------------------------------------------------------------------------------------
@@ -438,7 +440,7 @@ class IndicatorValueForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     value = forms.DecimalField(max_digits=14, decimal_places=3, widget=forms.NumberInput(attrs={"step": "any"}))
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(max_length=300, required=False, validators=[single_line])
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)

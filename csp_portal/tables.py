@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from csp_portal.uploads import size_label
+from csp_portal.uploads import UnreadableArchive, size_label, zip_members
 
 # Blank rows are allowed between sections, but reading stops at this many rows per row allowed.
 ROWS_READ_PER_ROW_ALLOWED = 10
@@ -144,14 +143,12 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, tuple[str, ...]]]:
 
 def _check_archive(data: bytes, max_unzipped: int) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        members = zip_members(io.BytesIO(data), max_members=MAX_ZIP_MEMBERS)
+    except UnreadableArchive:
         raise UnreadableTable(
-            "it could not be read as a table: it is not an Excel workbook. Save it from Excel as .xlsx, or as CSV UTF-8"
+            "it could not be read as a table: it is not an Excel workbook that can be read. Save it from Excel as "
+            f".xlsx (a workbook holds at most {MAX_ZIP_MEMBERS:,} parts), or as CSV UTF-8"
         ) from None
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise UnreadableTable(f"the workbook holds {len(members):,} parts: it is damaged or is not a workbook")
     unzipped = sum(member.file_size for member in members)
     if unzipped > max_unzipped:
         raise UnreadableTable(

@@ -7,6 +7,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from assessments.services.harm import parse_weights
+from assessments.services.indicators import parse_values
 from csp_portal.validators import SingleLine
 from reports.models import HEX_COLOUR
 
@@ -55,3 +57,10 @@ def test_a_report_colour_with_a_final_line_break_is_refused():
     HEX_COLOUR("#1d70b8")
     with pytest.raises(ValidationError):
         HEX_COLOUR("#1d70b8\n")
+
+
+def test_the_weights_and_figures_imports_refuse_a_line_break_with_its_line_and_column():
+    with pytest.raises(ValidationError, match="Line 2, column 1: write it on one line"):
+        parse_weights(b'crime_type,weight\r\n"Burglary\nhttps://evil.example",437\r\n', "ONS")
+    with pytest.raises(ValidationError, match="Line 2, column 3: write the note on one line"):
+        parse_values(b'period,value,note\r\n2024-05,12,"revised\rsee https://evil.example"\r\n', "month")

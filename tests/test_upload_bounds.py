@@ -10,6 +10,7 @@ the real figures."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -159,3 +160,16 @@ def test_the_import_page_refuses_the_probe_workbook_within_bounds(login, cast, p
     assert "the table must fit in 50 columns (A to AX)" in response.content.decode()
     assert cost.seconds < 5 and cost.peak_growth_mb < 50, cost
     assert not Action.objects.exists()
+
+
+def test_a_workbook_listing_thousands_of_parts_is_refused_from_its_end_record(plan):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(60_000):
+            archive.writestr(f"xl/p{number}.xml", b"")
+    assert len(buffer.getvalue()) < 6 * 1024 * 1024
+    problems = refused(plan, buffer.getvalue(), "plan.xlsx", seconds=2, megabytes=30)
+    assert problems == [
+        "The file: it could not be read as a table: it is not an Excel workbook that can be read. Save it from "
+        "Excel as .xlsx (a workbook holds at most 1,000 parts), or as CSV UTF-8"
+    ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from csp_portal.organisations.models import Partnership
+from csp_portal.validators import has_line_break
 
 from ..models import HarmWeight
 from .indicators import read_csv, refuse_nul
@@ -81,6 +82,9 @@ def parse_weights(content: bytes, default_source: str) -> list[tuple[str, Decima
             raise ValidationError(f"Line {line}, column {type_at + 1}: the crime type is empty or repeated.")
         seen.add(crime_type.lower())
         source = fields[source_at].strip() if source_at is not None and source_at < len(fields) else ""
+        for text, at in ((crime_type, type_at), (source, source_at)):
+            if has_line_break(text):
+                raise ValidationError(f"Line {line}, column {at + 1}: write it on one line, without a line break.")
         rows.append((crime_type[:60], round(weight, 3), (source or default_source)[:300]))
     if not rows:
         raise ValidationError("The file has no weights.")

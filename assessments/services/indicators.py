@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from csp_portal import tables
+from csp_portal.validators import has_line_break
 
 from ..analysis import parse_period
 from ..models import Indicator, IndicatorValue
@@ -94,7 +95,10 @@ def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, st
         if start in seen:
             raise ValidationError(f"Line {line}: the period {fields[0].strip()} appears twice.")
         seen.add(start)
-        rows.append((start, round(value, 3), (fields[2].strip() if len(fields) > 2 else "")[:300]))
+        note = fields[2].strip() if len(fields) > 2 else ""
+        if has_line_break(note):
+            raise ValidationError(f"Line {line}, column 3: write the note on one line, without a line break.")
+        rows.append((start, round(value, 3), note[:300]))
     if not rows:
         raise ValidationError("The file has no figures.")
     return rows
