@@ -29,11 +29,11 @@ from csp_portal.organisations.demo import (
     demo_step,
 )
 from csp_portal.organisations.models import Agency, Role, User
+from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
 from . import importer, queries, services
 from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure
-from .quarters import Quarter
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "lancaster_action_plan_2011_12.csv"
 LANCASTER_PLAN = "Lancaster District Community Safety Plan 2011-12"

@@ -15,10 +15,10 @@ from assessments.models import Indicator
 from csp_portal import uploads
 from csp_portal.forms import ErrorLink, error_links  # noqa: F401 - the error summary, shared by the apps
 from csp_portal.organisations.models import Agency, Partnership, User
+from csp_portal.quarters import Quarter
 from priorities.models import Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
-from .quarters import Quarter
 
 
 def _helper(*layout) -> FormHelper:

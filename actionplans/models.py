@@ -24,9 +24,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Agency, Partnership
+from csp_portal.quarters import Quarter
 from csp_portal.validators import single_line
-
-from .quarters import Quarter
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

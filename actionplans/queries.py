@@ -15,10 +15,10 @@ from django.utils import timezone
 from csp_portal import history
 from csp_portal.organisations.models import Partnership, User
 from csp_portal.organisations.permissions import PSEUDO_ROLES, roles_by_partnership
+from csp_portal.quarters import Quarter
 from priorities.models import Plan, Priority
 
 from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
-from .quarters import Quarter
 
 DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
 QUARTERS_SHOWN = 4  # the RAG history on the action plan page

@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.organisations.models import Agency, Partnership, Role, User
+from csp_portal.quarters import Quarter
 from priorities.models import Priority
 
 from . import queries
 from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
-from .quarters import Quarter
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,9 @@
 """Mounted at partnerships/<slug>/actions/: a partnership's action plans, funding, and the quarterly
 progress returns. 'My actions', across partnerships, is in ``my_urls``."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
 from . import views
-from .quarters import QuarterConverter
-
-if "quarter" not in get_converters():
-    register_converter(QuarterConverter, "quarter")
 
 app_name = "actionplans"
 

@@ -25,12 +25,12 @@ from django_htmx.http import retarget
 
 from csp_portal.exports import FORMATS, table_response
 from csp_portal.organisations.permissions import authorize, partnership_for
+from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
 from . import importer, queries, services
 from .forms import ActionForm, FundingForm, ImportForm, MoveForm, ReturnForm, ReviewForm, error_links
 from .models import Action, FundingAllocation, ProgressReturn
-from .quarters import Quarter
 
 VIEW = "actionplans.view_actions"
 CHANGE = "actionplans.change_actions"

@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from .health import healthz
+from .quarters import QuarterConverter
+
+# '2025-26-Q3' in any app's addresses; registered once, before the apps' URL modules are included.
+register_converter(QuarterConverter, "quarter")
 
 admin.site.site_header = "CSP Portal administration"
 admin.site.site_title = "CSP Portal administration"

@@ -17,11 +17,11 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from actionplans.models import ProgressReturn
-from actionplans.quarters import Quarter
 from actionplans.queries import reporting_quarter
 from assessments.models import Indicator, IndicatorValue
 from csp_portal.organisations.demo import DemoContext, demo_step
 from csp_portal.organisations.models import Authority, User
+from csp_portal.quarters import Quarter
 
 from . import services
 from .models import Decision, ReportJob, ReportSettings, ReportVersion

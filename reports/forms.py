@@ -8,8 +8,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actionplans.quarters import Quarter
 from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from csp_portal.quarters import Quarter
 
 from . import logos
 from .models import HEX_COLOUR, Decision, ReportJob, ReportSettings

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from actionplans.models import Action, ProgressReturn
-from actionplans.quarters import Quarter
 from csp_portal.organisations.models import Partnership
+from csp_portal.quarters import Quarter
 
 from .models import Decision, ReportJob, ReportSettings, ReportVersion
 

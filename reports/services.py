@@ -27,9 +27,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
-from actionplans.quarters import Quarter
 from csp_portal import queueing
 from csp_portal.organisations.models import Partnership, Role, User
+from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
 from . import rendering, snapshot

@@ -22,11 +22,11 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn
-from actionplans.quarters import Quarter
 from actionplans.queries import allocations_of
 from assessments.analysis import analyse, resample_months
 from assessments.models import CrimeCount, Indicator
 from csp_portal.organisations.models import Authority, Partnership
+from csp_portal.quarters import Quarter
 from priorities.models import Outcome, Plan, Priority
 
 from . import logos

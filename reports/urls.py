@@ -1,15 +1,9 @@
 """Mounted at partnerships/<slug>/reports/: the dashboard, the quarterly reports, their jobs and the
 board's decisions."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
-
-from actionplans.quarters import QuarterConverter
+from django.urls import path
 
 from . import views
-
-if "quarter" not in get_converters():
-    register_converter(QuarterConverter, "quarter")
 
 app_name = "reports"
 

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from actionplans.quarters import Quarter
 from actionplans.queries import reporting_quarter
 from csp_portal.organisations.permissions import partnership_for
+from csp_portal.quarters import Quarter
 
 from . import queries, rendering, services, snapshot
 from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links

@@ -7,8 +7,8 @@ import pytest
 
 from actionplans import services
 from actionplans.models import Action
-from actionplans.quarters import Quarter
 from benchmarks.load import lost_updates, samples
+from csp_portal.quarters import Quarter
 from tests.actionplans.factories import ActionFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

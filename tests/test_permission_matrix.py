@@ -52,11 +52,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
-from actionplans.quarters import Quarter
 from assessments.forms import PARTS
 from assessments.models import CrimeImport, Indicator, Recommendation
 from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
 from csp_portal.organisations.models import Partnership, Role, User
+from csp_portal.quarters import Quarter
 from reports.models import ReportJob, ReportVersion
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
 from tests.conftest import Cast, build_cast, verify_second_factor

@@ -38,7 +38,7 @@ def _basis(edit: dict) -> tuple:
 
 def _in_history(edit: dict) -> bool:
     from actionplans.models import Action, ProgressReturn
-    from actionplans.quarters import Quarter
+    from csp_portal.quarters import Quarter
 
     mark = f"[edit {edit['token']}]"
     if edit["kind"] == "action":

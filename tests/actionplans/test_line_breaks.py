@@ -7,7 +7,7 @@ from django.core import mail
 
 from actionplans import importer, services
 from actionplans.models import Action
-from actionplans.quarters import Quarter
+from csp_portal.quarters import Quarter
 
 from .factories import ActionFactory
 from .test_views import action_form, url

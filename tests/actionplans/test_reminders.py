@@ -8,8 +8,8 @@ from django.core import mail
 
 from actionplans import services
 from actionplans.models import ReminderSent
-from actionplans.quarters import Quarter
 from actionplans.tasks import send_return_reminders
+from csp_portal.quarters import Quarter
 
 from .factories import ActionFactory, ReturnFactory
 

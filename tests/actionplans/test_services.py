@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from actionplans import queries, services
 from actionplans.models import Action, ProgressReturn, QuarterClosure
-from actionplans.quarters import Quarter
 from csp_portal.organisations.models import Agency
+from csp_portal.quarters import Quarter
 
 from .factories import ActionFactory, AllocationFactory, ReturnFactory
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn, QuarterClosure
-from actionplans.quarters import Quarter
+from csp_portal.quarters import Quarter
 
 from .factories import ActionFactory, AllocationFactory, ReturnFactory
 

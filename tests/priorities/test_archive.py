@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actionplans import services as action_services
 from actionplans.models import Action
-from actionplans.quarters import Quarter
+from csp_portal.quarters import Quarter
 from priorities import services
 from priorities.models import Priority
 from reports import snapshot

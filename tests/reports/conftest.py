@@ -18,8 +18,8 @@ from decimal import Decimal
 import pytest
 
 from actionplans.models import Action, ProgressReturn
-from actionplans.quarters import Quarter
 from assessments.models import Indicator, IndicatorValue
+from csp_portal.quarters import Quarter
 from priorities.models import Plan, Priority
 from reports import rendering
 from reports.models import Decision

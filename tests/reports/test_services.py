@@ -13,8 +13,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
-from actionplans.quarters import Quarter
 from csp_portal.organisations.models import Role
+from csp_portal.quarters import Quarter
 from reports import services, snapshot, tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 from tests.actionplans.factories import ActionFactory

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplans.quarters import Quarter
 from csp_portal.organisations.models import Partnership
+from csp_portal.quarters import Quarter
 from reports import services
 from reports.models import ReportVersion
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from actionplans.quarters import Quarter, QuarterConverter
+from csp_portal.quarters import Quarter, QuarterConverter
 
 LONDON = ZoneInfo("Europe/London")
 
