@@ -8,4 +8,4 @@ class ActionplansConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import permissions, receivers  # noqa: F401 - register the rules and the signal receivers

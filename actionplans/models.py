@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from csp_portal.organisations.models import Agency, Partnership
 from csp_portal.quarters import Quarter
 from csp_portal.validators import single_line
+from csp_portal.writes import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -88,10 +89,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(priority__plan__partnership=partnership)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """One row of a priority's action plan: what will be done, by whom, with what, by when, and how
-    success is measured. ``version`` goes up by one on every save: an edit made from an older
-    version is refused rather than overwriting someone else's (optimistic locking)."""
+    success is measured. ``version`` goes up by one on every change (services save through
+    ``csp_portal.writes``): an edit made from an older version is refused rather than overwriting
+    someone else's (optimistic locking)."""
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -169,7 +171,6 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     archived_at = models.DateTimeField("archived", null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
@@ -222,7 +223,7 @@ class Action(models.Model):
         return not (self.due_date and self.due_date < quarter.start)
 
 
-class ProgressReturn(QuarterFields):
+class ProgressReturn(QuarterFields, Versioned):
     """What an action's lead reports for one quarter: a RAG status, progress, percentage complete,
     risks and issues, and the support needed from the board (an escalation for its next meeting).
 
@@ -264,9 +265,6 @@ class ProgressReturn(QuarterFields):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # Goes up by one on every save, as an action's does: a lead's edit made from an older version is
-    # refused rather than overwriting what someone else saved meanwhile.
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csp_portal import writes
 from csp_portal.organisations.models import Agency, Partnership, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Priority
@@ -55,12 +55,6 @@ RETURN_FIELDS = ("rag", "narrative", "percent_complete", "risks", "support_neede
 
 def _money(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
-
-
-def _save(obj: models.Model, actor: User | None, **kwargs) -> None:
-    obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.is_relation])
-    obj._history_user = actor
-    obj.save(**kwargs)
 
 
 # -- Checks ------------------------------------------------------------------------------------------
@@ -117,27 +111,7 @@ def _over_allocation(funding: FundingAllocation, budget: Decimal, exclude_pk: in
 # -- Actions -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class FieldConflict:
-    label: str
-    yours: str
-    saved: str
-
-
-class EditConflict(Exception):
-    """Someone else saved the record since this person opened the form. Nothing was written;
-    ``conflicts`` lists each field that changed meanwhile, with this person's value and the saved one."""
-
-    noun = "record"
-
-    def __init__(self, obj: models.Model, conflicts: list[FieldConflict], saved_by: str):
-        self.object = obj
-        self.conflicts = conflicts
-        self.saved_by = saved_by
-        super().__init__(f"{obj} was changed by {saved_by} while you were editing it.")
-
-
-class ActionConflict(EditConflict):
+class ActionConflict(writes.EditConflict):
     noun = "action"
 
     @property
@@ -145,49 +119,14 @@ class ActionConflict(EditConflict):
         return self.object
 
 
-class ReturnConflict(EditConflict):
+class ReturnConflict(writes.EditConflict):
     noun = "return"
 
 
-def _display(model: type[models.Model], field_name: str, value) -> str:
-    field = model._meta.get_field(field_name)
-    if value is None or value == "":
-        return "(empty)"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
-
-
-def _last_saved_by(obj: models.Model) -> str:
-    last = obj.history.order_by("-history_id").select_related("history_user").first()
-    return str(last.history_user) if last and last.history_user else "someone else"
-
-
-def _changed_since(obj: models.Model, loaded_version: int, names: Iterable[str], values: dict) -> list[FieldConflict]:
-    """The fields of ``obj`` changed since ``loaded_version`` (read from its history), with the value
-    this person submitted and the value saved now. With no such version, every field counts."""
-    model = type(obj)
-    loaded = model.history.filter(id=obj.pk, version=loaded_version).order_by("-history_id").first()
-    conflicts = []
-    for name in names:
-        field = model._meta.get_field(name)
-        if loaded is not None and getattr(loaded, field.attname) == getattr(obj, field.attname):
-            continue
-        label = str(field.verbose_name)
-        conflicts.append(
-            FieldConflict(
-                label[:1].upper() + label[1:],
-                _display(model, name, values.get(name)),
-                _display(model, name, getattr(obj, name)),
-            )
-        )
-    return conflicts
-
-
-def _conflicts(action: Action, loaded_version: int, values: dict, others: set[Agency]) -> list[FieldConflict]:
+def _conflicts(action: Action, loaded_version: int, values: dict, others: set[Agency]) -> list[writes.FieldConflict]:
     """The action's fields changed since ``loaded_version``, its other agencies among them."""
     values = {**values, "others_names": names_of(others)}
-    return _changed_since(action, loaded_version, (*ACTION_FIELDS, "others_names"), values)
+    return writes.changed_since(action, loaded_version, (*ACTION_FIELDS, "others_names"), values)
 
 
 def names_of(agencies: Iterable[Agency]) -> str:
@@ -215,16 +154,8 @@ def add_action(priority: Priority, *, actor: User | None, values: dict, others: 
         if getattr(action, name) is None:
             setattr(action, name, "")
     action.status = action.status or Action.Status.NOT_STARTED
-    # The agencies need the row first; the first version is recorded once they are set, so that
-    # the history's creation entry names them.
     action.others_names = names_of(others)
-    action.skip_history_when_saving = True
-    _save(action, actor)
-    del action.skip_history_when_saving
-    action.others_responsible.set(list(others))
-    _save(action, actor)
-    Action.history.filter(id=action.pk).update(history_type="+")
-    return action
+    return writes.create(action, actor=actor, then=lambda created: created.others_responsible.set(others))
 
 
 @transaction.atomic
@@ -240,7 +171,7 @@ def edit_action(action: Action, *, actor: User | None, version: int, values: dic
         if values.get(name) is None and name in values:
             values[name] = ""
     if current.version != version:
-        raise ActionConflict(current, _conflicts(current, version, values, others), _last_saved_by(current))
+        raise ActionConflict(current, _conflicts(current, version, values, others), writes.last_saved_by(current))
     _check_action(current.priority, values, exclude_pk=current.pk)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     others_changed = others != set(current.others_responsible.all())
@@ -248,10 +179,9 @@ def edit_action(action: Action, *, actor: User | None, version: int, values: dic
         return False
     for name, value in changed.items():
         setattr(current, name, value)
-    current.version += 1
     if others_changed:
         _set_others(current, others)
-    _save(current, actor)
+    writes.save(current, actor=actor)
     action.version = current.version
     return True
 
@@ -276,8 +206,7 @@ def move_action(action: Action, *, actor: User | None, direction: str) -> bool:
     for order, sibling in enumerate(siblings, start=1):
         if sibling.order != order:
             sibling.order = order
-            sibling._history_user = actor
-            sibling.save(update_fields=["order"])
+            writes.save(sibling, actor=actor, update_fields=["order"])
     action.order = next(s.order for s in siblings if s.pk == action.pk)
     return True
 
@@ -294,8 +223,7 @@ def move_action_to_priority(action: Action, *, actor: User | None, priority: Pri
     current.priority = priority
     current.outcome = None
     current.order = _next_order(priority)
-    current.version += 1
-    _save(current, actor)
+    writes.save(current, actor=actor, update_fields=["priority", "outcome", "order"])
     action.priority, action.outcome, action.order, action.version = priority, None, current.order, current.version
 
 
@@ -307,8 +235,7 @@ def archive_action(action: Action, *, actor: User | None) -> None:
     if current.archived_at is not None:
         raise ValidationError("The action is already archived.")
     current.archived_at = timezone.now()
-    current.version += 1
-    _save(current, actor)
+    writes.save(current, actor=actor, update_fields=["archived_at"])
     action.archived_at, action.version = current.archived_at, current.version
 
 
@@ -329,9 +256,24 @@ def restore_action(action: Action, *, actor: User | None) -> None:
             raise ValidationError(problem)
     current.archived_at = None
     current.order = _next_order(current.priority)
-    current.version += 1
-    _save(current, actor)
+    writes.save(current, actor=actor, update_fields=["archived_at", "order"])
     action.archived_at, action.order, action.version = None, current.order, current.version
+
+
+def archive_with_priority(priority: Priority, *, actor: User | None, archived_at) -> None:
+    """Archive the priority's actions on the plan at the moment the priority was archived, which
+    marks them as archived with it."""
+    for action in (
+        Action.objects.select_for_update().filter(priority=priority, archived_at__isnull=True).order_by("order", "id")
+    ):
+        action.archived_at = archived_at
+        writes.save(action, actor=actor, update_fields=["archived_at"])
+
+
+def restore_with_priority(priority: Priority, *, actor: User | None, archived_at) -> None:
+    """Restore the actions archived with the priority (each must still fit its funding allocation)."""
+    for action in Action.objects.filter(priority=priority, archived_at=archived_at).order_by("order", "id"):
+        restore_action(action, actor=actor)
 
 
 # -- Funding -----------------------------------------------------------------------------------------
@@ -349,7 +291,7 @@ def add_allocation(
             "change that one."
         )
     allocation = FundingAllocation(partnership=partnership, year=year, source=source, amount=amount, notes=notes)
-    _save(allocation, actor)
+    writes.save(allocation, actor=actor)
     return allocation
 
 
@@ -363,7 +305,7 @@ def change_allocation(allocation: FundingAllocation, *, actor: User | None, amou
             f"Actions already commit {_money(committed)} from the {locked}: the amount cannot be less than that."
         )
     locked.amount, locked.notes = amount, notes
-    _save(locked, actor)
+    writes.save(locked, actor=actor)
     allocation.amount, allocation.notes = amount, notes
 
 
@@ -385,13 +327,11 @@ def _editable_return(action: Action, quarter: Quarter, version: int | None) -> P
         action=action, year=quarter.year, number=quarter.number
     )
     if not created and version is not None and progress.version != version:
-        raise ReturnConflict(progress, [], _last_saved_by(progress))
+        raise ReturnConflict(progress, [], writes.last_saved_by(progress))
     if not progress.is_editable:
         raise ValidationError(
             f"The {quarter.label} return has been {progress.get_status_display().lower()}: it can no longer be changed."
         )
-    if not created:
-        progress.version += 1
     return progress
 
 
@@ -404,12 +344,12 @@ def save_return(
     try:
         progress = _editable_return(action, quarter, version)
     except ReturnConflict as conflict:
-        conflict.conflicts = _changed_since(conflict.object, version, RETURN_FIELDS, values)
+        conflict.conflicts = writes.changed_since(conflict.object, version, RETURN_FIELDS, values)
         raise
     for name in RETURN_FIELDS:
         if name in values:
             setattr(progress, name, values[name] if values[name] is not None or name == "percent_complete" else "")
-    _save(progress, actor)
+    writes.save(progress, actor=actor)
     return progress
 
 
@@ -431,7 +371,7 @@ def submit_return(
         raise ValidationError(errors)
     progress.status = ProgressReturn.Status.SUBMITTED
     progress.submitted_by, progress.submitted_at = actor, timezone.now()
-    _save(progress, actor)
+    writes.save(progress, actor=actor)
     return progress
 
 
@@ -456,9 +396,8 @@ def accept_return(progress: ProgressReturn, *, actor: User | None, comment: str 
     locked = _reviewable(progress)
     locked.status = ProgressReturn.Status.ACCEPTED
     locked.officer_comment = comment.strip()
-    locked.version += 1
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
-    _save(locked, actor)
+    writes.save(locked, actor=actor)
     return locked
 
 
@@ -470,9 +409,8 @@ def send_back_return(progress: ProgressReturn, *, actor: User | None, comment: s
     locked = _reviewable(progress)
     locked.status = ProgressReturn.Status.RETURNED
     locked.officer_comment = comment.strip()
-    locked.version += 1
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
-    _save(locked, actor)
+    writes.save(locked, actor=actor)
     return locked
 
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Threat
+from csp_portal import writes
 from csp_portal.organisations.models import Partnership, User
 
-from . import queries
+from . import queries, signals
 from .models import (
     DEFAULT_CRITERIA,
     DEFAULT_FACTORS,
@@ -36,30 +37,6 @@ from .models import (
     Score,
 )
 from .scoring import SCORE_MAX, SCORE_MIN
-
-
-def _save(obj: models.Model, actor: User | None) -> None:
-    # Lengths and choices are checked here too; related rows were checked by the caller.
-    obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.is_relation])
-    obj._history_user = actor
-    obj.save()
-
-
-def _delete(obj: models.Model, actor: User | None) -> None:
-    obj._history_user = actor
-    obj.delete()
-
-
-def _update(obj: models.Model, values: dict, actor: User | None) -> bool:
-    """Set ``values`` on ``obj`` and save it if anything changed; True if it did."""
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if not changed:
-        return False
-    for name, value in changed.items():
-        setattr(obj, name, value)
-    _save(obj, actor)
-    return True
-
 
 # -- Plans -------------------------------------------------------------------------------------------
 
@@ -84,7 +61,7 @@ def create_plan(*, actor: User | None, partnership: Partnership, **values) -> Pl
     values["status"] = values["status"] or Plan.Status.DRAFT
     _check_plan(partnership, values)
     plan = Plan(partnership=partnership, **values)
-    _save(plan, actor)
+    writes.save(plan, actor=actor)
     return plan
 
 
@@ -93,7 +70,7 @@ def update_plan(plan: Plan, *, actor: User | None, **values) -> bool:
     """Change the plan's details; True if anything changed."""
     values = {name: values[name] for name in PLAN_FIELDS if name in values}
     _check_plan(plan.partnership, {name: getattr(plan, name) for name in PLAN_FIELDS} | values, exclude_pk=plan.pk)
-    return _update(plan, values, actor)
+    return writes.update(plan, values, actor=actor)
 
 
 # -- Priorities --------------------------------------------------------------------------------------
@@ -173,13 +150,13 @@ def sync_points(model: type, priority: Priority, texts: Sequence[str], *, actor:
             free_old.remove(i)
             free_new.remove(j)
     for i in free_old:
-        _delete(existing[i], actor)
+        writes.delete(existing[i], actor=actor)
     for position, text in enumerate(new, start=1):
         item = kept.get(position - 1)
         if item is None:
-            _save(model(priority=priority, text=text, order=position), actor)
+            writes.save(model(priority=priority, text=text, order=position), actor=actor)
         else:
-            _update(item, {"text": text, "order": position}, actor)
+            writes.update(item, {"text": text, "order": position}, actor=actor)
 
 
 def sync_links(priority: Priority, model: type, field: str, wanted: Iterable, actor: User | None) -> None:
@@ -188,9 +165,9 @@ def sync_links(priority: Priority, model: type, field: str, wanted: Iterable, ac
     current = {getattr(link, f"{field}_id"): link for link in model.objects.filter(priority=priority)}
     for pk, link in current.items():
         if pk not in wanted_ids:
-            _delete(link, actor)
+            writes.delete(link, actor=actor)
     for pk in wanted_ids - current.keys():
-        _save(model(priority=priority, **{f"{field}_id": pk}), actor)
+        writes.save(model(priority=priority, **{f"{field}_id": pk}), actor=actor)
 
 
 def _write_content(
@@ -236,7 +213,7 @@ def create_priority(
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one writer at a time numbers priorities
     last = plan.priorities.aggregate(last=models.Max("order"))["last"] or 0
     priority = Priority(plan=plan, supports=supports, order=last + 1, **values)
-    _save(priority, actor)
+    writes.save(priority, actor=actor)
     _write_content(
         priority,
         actor=actor,
@@ -272,7 +249,7 @@ def update_priority(
     if evidence is not None:
         _check_evidence(plan, evidence)
     _check_lead(plan, values.get("lead_user"))
-    _update(priority, values | {"supports": supports}, actor)
+    writes.update(priority, values | {"supports": supports}, actor=actor)
     _write_content(
         priority,
         actor=actor,
@@ -289,19 +266,15 @@ def archive_priority(priority: Priority, *, actor: User | None) -> None:
     """Take a priority off the plan (one added by mistake, or no longer wanted there). It is kept,
     with its points, its actions and their returns, and its history; it leaves the plan, reports
     and exports, and the others close up the order. Its actions on the plan are archived with it,
-    at the same moment, so that restoring the priority brings back exactly those."""
-    from actionplans.models import Action  # action plans build on priorities, not the other way
-
+    at the same moment (``signals.priority_archived``), so that restoring the priority brings back
+    exactly those."""
     current = Priority.all_objects.select_for_update().get(pk=priority.pk)
     if current.archived_at is not None:
         raise ValidationError("The priority is already archived.")
     Plan.objects.select_for_update().filter(pk=current.plan_id).first()  # one writer at a time numbers priorities
     current.archived_at = timezone.now()
-    _save(current, actor)
-    for action in Action.objects.filter(priority=current, archived_at__isnull=True).order_by("order", "id"):
-        action.archived_at = current.archived_at
-        action._history_user = actor
-        action.save(update_fields=["archived_at"])
+    writes.save(current, actor=actor)
+    signals.priority_archived.send(Priority, priority=current, archived_at=current.archived_at, actor=actor)
     priority.archived_at = current.archived_at
     _renumber(priority.plan, actor)
 
@@ -309,29 +282,23 @@ def archive_priority(priority: Priority, *, actor: User | None) -> None:
 @transaction.atomic
 def restore_priority(priority: Priority, *, actor: User | None) -> None:
     """Put an archived priority back at the end of its plan, with the actions archived with it
-    (each must still fit its funding allocation)."""
-    from actionplans.models import Action
-    from actionplans.services import restore_action
-
+    (``signals.priority_restored``; each must still fit its funding allocation)."""
     current = Priority.all_objects.select_for_update().get(pk=priority.pk)
     if current.archived_at is None:
         raise ValidationError("The priority is not archived.")
     Plan.objects.select_for_update().filter(pk=current.plan_id).first()
-    archived_with_it = list(
-        Action.objects.filter(priority=current, archived_at=current.archived_at).order_by("order", "id")
-    )
+    archived_at = current.archived_at
     last = Priority.objects.filter(plan_id=current.plan_id).aggregate(last=models.Max("order"))["last"] or 0
     current.archived_at = None
     current.order = last + 1
-    _save(current, actor)
-    for action in archived_with_it:
-        restore_action(action, actor=actor)
+    writes.save(current, actor=actor)
+    signals.priority_restored.send(Priority, priority=current, archived_at=archived_at, actor=actor)
     priority.archived_at, priority.order = None, current.order
 
 
 def _renumber(plan: Plan, actor: User | None, ordered: list[Priority] | None = None) -> None:
     for position, priority in enumerate(ordered or list(plan.priorities.order_by("order", "id")), start=1):
-        _update(priority, {"order": position}, actor)
+        writes.update(priority, {"order": position}, actor=actor)
 
 
 @transaction.atomic
@@ -350,8 +317,8 @@ def move_priority(priority: Priority, *, actor: User | None, direction: str) -> 
     if mine.order != theirs.order:
         # Swap the two places: nothing else moves.
         mine_order, theirs_order = mine.order, theirs.order
-        _update(mine, {"order": theirs_order}, actor)
-        _update(theirs, {"order": mine_order}, actor)
+        writes.update(mine, {"order": theirs_order}, actor=actor)
+        writes.update(theirs, {"order": mine_order}, actor=actor)
     else:
         ordered[index], ordered[target] = theirs, mine
         _renumber(plan, actor, ordered)
@@ -373,7 +340,7 @@ def update_outcomes(priority: Priority, *, actor: User | None, rows: Sequence[di
                 raise ValidationError("That outcome belongs to another priority.")
         if row.get("delete"):
             if outcome is not None:
-                _delete(outcome, actor)
+                writes.delete(outcome, actor=actor)
             continue
         text = row["text"].strip()
         if not text or text.casefold() in seen:
@@ -382,9 +349,9 @@ def update_outcomes(priority: Priority, *, actor: User | None, rows: Sequence[di
         position += 1
         values = {"text": text, "measure": row.get("measure", "").strip(), "order": position}
         if outcome is None:
-            _save(Outcome(priority=priority, **values), actor)
+            writes.save(Outcome(priority=priority, **values), actor=actor)
         else:
-            _update(outcome, values, actor)
+            writes.update(outcome, values, actor=actor)
 
 
 def ensure_default_factors() -> None:
@@ -412,7 +379,7 @@ def _add_candidates(exercise: Exercise, threats: Sequence[Threat], titles: Seque
         if not title or title.casefold() in taken:
             raise ValidationError(f"“{title}” is already a candidate.")
         taken.add(title.casefold())
-        _save(Candidate(exercise=exercise, title=title, threat=threat), actor)
+        writes.save(Candidate(exercise=exercise, title=title, threat=threat), actor=actor)
     return len(wanted)
 
 
@@ -434,10 +401,10 @@ def start_exercise(
     if not threats and not titles:
         raise ValidationError("An exercise needs at least one candidate.")
     exercise = Exercise(plan=plan, title=title.strip())
-    _save(exercise, actor)
+    writes.save(exercise, actor=actor)
     exercise.participants.set(participants)
     for order, (text, inverse) in enumerate(DEFAULT_CRITERIA, start=1):
-        _save(Criterion(exercise=exercise, text=text, inverse=inverse, weight=1, order=order), actor)
+        writes.save(Criterion(exercise=exercise, text=text, inverse=inverse, weight=1, order=order), actor=actor)
     _add_candidates(exercise, threats, titles, actor)
     return exercise
 
@@ -453,7 +420,7 @@ def update_exercise(
         raise ValidationError("An exercise needs at least one participant.")
     if status not in Exercise.Status.values:
         raise ValidationError("Choose whether the exercise is open or closed.")
-    _update(exercise, {"title": title.strip(), "status": status}, actor)
+    writes.update(exercise, {"title": title.strip(), "status": status}, actor=actor)
     exercise.participants.set(participants)
 
 
@@ -473,7 +440,7 @@ def update_criteria(exercise: Exercise, *, actor: User | None, rows: Sequence[di
                 raise ValidationError("That criterion belongs to another exercise.")
         if row.get("delete"):
             if criterion is not None:
-                _delete(criterion, actor)
+                writes.delete(criterion, actor=actor)
             continue
         text = row["text"].strip()
         if not text or text.casefold() in seen:
@@ -485,9 +452,9 @@ def update_criteria(exercise: Exercise, *, actor: User | None, rows: Sequence[di
         position += 1
         values = {"text": text, "weight": weight, "inverse": bool(row.get("inverse")), "order": position}
         if criterion is None:
-            _save(Criterion(exercise=exercise, **values), actor)
+            writes.save(Criterion(exercise=exercise, **values), actor=actor)
         else:
-            _update(criterion, values, actor)
+            writes.update(criterion, values, actor=actor)
     if not position:
         raise ValidationError("An exercise needs at least one criterion.")
 
@@ -508,7 +475,7 @@ def remove_candidate(candidate: Candidate, *, actor: User | None) -> None:
     record of why."""
     if candidate.priority_id is not None:
         raise ValidationError(f"“{candidate.title}” became a priority, so its scores are kept.")
-    _delete(candidate, actor)
+    writes.delete(candidate, actor=actor)
 
 
 @transaction.atomic
@@ -543,7 +510,7 @@ def record_scores(exercise: Exercise, *, actor: User, scores: dict[tuple[int, in
             changed.append(score)
     # A score sheet is many rows: written in bulk, each with its version in the history.
     for score in gone:
-        _delete(score, actor)
+        writes.delete(score, actor=actor)
     if new:
         bulk_create_with_history(new, Score, default_user=actor)
     if changed:
@@ -572,5 +539,5 @@ def convert_candidate(candidate: Candidate, *, actor: User | None, title: str, s
     except IntegrityError as exc:  # a concurrent save took the title
         raise ValidationError(f"The plan already has a priority called “{title}”.") from exc
     candidate.priority = priority
-    _save(candidate, actor)
+    writes.save(candidate, actor=actor)
     return priority
