@@ -2,18 +2,16 @@
 
 from celery import shared_task
 
+from .services import crime
+
 
 # The import row is the result; and sending must not wait on the result store.
 @shared_task(name="assessments.run_crime_import", ignore_result=True)
 def run_crime_import(job_id: int) -> None:
-    from .services.crime import run_import_job
-
-    run_import_job(job_id)
+    crime.run_import_job(job_id)
 
 
 @shared_task(name="assessments.resend_waiting_imports", ignore_result=True)
 def resend_waiting_imports() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): send the imports the queue missed."""
-    from .services.crime import resend_waiting_imports
-
-    return resend_waiting_imports()
+    return crime.resend_waiting_imports()

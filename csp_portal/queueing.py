@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -23,18 +25,31 @@ log = logging.getLogger(__name__)
 QUEUED = "queued"
 
 
-def send(task, *args) -> bool:
-    """Publish the task; False, at once, when the broker cannot be reached (publishing retries
-    briefly, see CELERY_TASK_PUBLISH_RETRY_POLICY, so a request never waits long)."""
+def task_named(name: str):
+    """The registered task called ``name``. Services send tasks by name, so that they never import
+    their app's tasks module (which imports them); the first call loads every app's tasks."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # Celery's autodiscovery of each app's tasks.py
+    return current_app.tasks[name]
+
+
+def send(task: str, *args) -> bool:
+    """Publish the task named ``task``; False, at once, when the broker cannot be reached (publishing
+    retries briefly, see CELERY_TASK_PUBLISH_RETRY_POLICY, so a request never waits long)."""
     try:
-        task.delay(*args)
+        task_named(task).delay(*args)
     except (BrokerError, RedisError, OSError) as error:
-        log.warning("%s%r not sent, the broker is unreachable: %s", task.name, args, error)
+        log.warning("%s%r not sent, the broker is unreachable: %s", task, args, error)
         return False
     return True
 
 
-def dispatch(jobs: QuerySet, pk: int, task, *, delayed: str, waiting: str) -> bool:
+def send_on_commit(task: str, *args) -> None:
+    """Send the task once the current transaction commits, so that it reads what was written."""
+    transaction.on_commit(lambda: send(task, *args))
+
+
+def dispatch(jobs: QuerySet, pk: int, task: str, *, delayed: str, waiting: str) -> bool:
     """Send the queued job ``pk`` of ``jobs`` to ``task`` unless it was sent already; True when sent now."""
     now = timezone.now()
     if not jobs.filter(pk=pk, status=QUEUED, sent__isnull=True).update(sent=now):
@@ -47,7 +62,7 @@ def dispatch(jobs: QuerySet, pk: int, task, *, delayed: str, waiting: str) -> bo
 
 
 def resend_waiting(
-    jobs: QuerySet, task, *, delayed: str, waiting: str, lost_after: timedelta, now: datetime | None = None
+    jobs: QuerySet, task: str, *, delayed: str, waiting: str, lost_after: timedelta, now: datetime | None = None
 ) -> int:
     """Send every queued job that was never sent, or was sent more than ``lost_after`` ago and is
     still queued (its message was lost with a Redis restart). Returns how many were sent."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments.models import StrategicAssessment, Threat
+from csp_portal import writes
 from csp_portal.organisations.demo import CONSTABULARY, COUNTY_COUNCIL, FIRE, DemoContext, demo_step
 from csp_portal.organisations.models import Agency
 
@@ -541,8 +542,7 @@ def _priority(plan: Plan, spec: PrioritySpec, order: int, county: dict[str, Prio
     services.sync_links(priority, PriorityEvidence, "threat", threats, None)
     if priority.order != order:
         priority.order = order
-        priority._history_user = None
-        priority.save(update_fields=["order"])
+        writes.save(priority, actor=None, update_fields=["order"])
     return priority
 
 

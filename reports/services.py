@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
-from csp_portal import queueing
+from csp_portal import queueing, writes
 from csp_portal.organisations.models import Partnership, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
@@ -44,6 +44,7 @@ MAX_ATTEMPTS = 4
 # The scheduled drafts are made in the first days of a quarter (a missed day catches up), not
 # whenever the schedule first runs.
 DRAFT_WITHIN_DAYS = 14
+RENDER_TASK = "reports.render_report"  # sent by name: the tasks module imports this one
 WAITING = "Waiting for a worker"
 DELAYED = (
     "Rendering is delayed: the background service is unavailable. Your request is saved and rendering "
@@ -138,22 +139,18 @@ def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | 
 def dispatch(job_id: int) -> bool:
     """Hand a queued job to the workers, once. While the queue is unreachable the job waits, its
     stage says rendering is delayed, and ``resend_waiting_jobs`` sends it later."""
-    from .tasks import render_report
-
-    return queueing.dispatch(ReportJob.objects.all(), job_id, render_report, delayed=DELAYED, waiting=WAITING)
+    return queueing.dispatch(ReportJob.objects.all(), job_id, RENDER_TASK, delayed=DELAYED, waiting=WAITING)
 
 
 def resend_waiting_jobs(now: datetime | None = None) -> int:
     """The sweep (every minute, and on a job's status page): send the jobs requested while the queue
     was down or lost by a Redis restart, and give jobs whose worker died mid-render to another
     worker (or fail them once they have had every attempt). Returns how many were sent."""
-    from .tasks import render_report
-
     now = now or timezone.now()
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     _recover_stalled(now - limit - STALLED_MARGIN)
     return queueing.resend_waiting(
-        ReportJob.objects.all(), render_report, delayed=DELAYED, waiting=WAITING, lost_after=limit, now=now
+        ReportJob.objects.all(), RENDER_TASK, delayed=DELAYED, waiting=WAITING, lost_after=limit, now=now
     )
 
 
@@ -373,8 +370,7 @@ def record_decision(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    record._history_user = actor
-    record.save()
+    writes.save(record, actor=actor)
     return record
 
 
@@ -392,9 +388,8 @@ def change_settings(partnership: Partnership, *, actor: User | None, values: dic
         found.logo.delete(save=False)
     if logo is not None:
         found.logo.save(f"{partnership.slug}{os.path.splitext(logo.name)[1].lower()}", logo, save=False)
-    found.full_clean()
-    found._history_user = actor
-    found.save()
+    found.full_clean()  # the model's own rules too, not only its fields'
+    writes.save(found, actor=actor)
     return found
 
 

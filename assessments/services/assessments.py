@@ -7,23 +7,19 @@ from decimal import Decimal
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from csp_portal import writes
 from csp_portal.organisations.models import Partnership
 
 from .. import scoring
 from ..models import CommunityIssue, Consultation, DataRow, DataTable, StrategicAssessment, Threat
 
 
-def _save(instance: models.Model, actor) -> models.Model:
-    instance._history_user = actor  # django-simple-history records who made the change
-    instance.save()
-    return instance
-
-
 def save_assessment(*, actor, partnership: Partnership, assessment: StrategicAssessment) -> StrategicAssessment:
     """Create or update a strategic assessment of ``partnership`` (its form has validated the fields)."""
     with transaction.atomic():
         assessment.partnership = partnership
-        return _save(assessment, actor)
+        writes.save(assessment, actor=actor)
+        return assessment
 
 
 def rerank(assessment: StrategicAssessment) -> None:
@@ -42,7 +38,7 @@ def save_threat(*, actor, threat: Threat) -> Threat:
         if not threat.manual_rank:
             threat.manual_rank, threat.override_reason = None, ""
         threat.compute_scores()
-        _save(threat, actor)
+        writes.save(threat, actor=actor)
         rerank(threat.assessment)
         threat.refresh_from_db(fields=["rank"])
         return threat
@@ -51,8 +47,7 @@ def save_threat(*, actor, threat: Threat) -> Threat:
 def delete_threat(*, actor, threat: Threat) -> None:
     with transaction.atomic():
         assessment = threat.assessment
-        threat._history_user = actor
-        threat.delete()
+        writes.delete(threat, actor=actor)
         rerank(assessment)
 
 
@@ -60,7 +55,7 @@ def save_part(*, actor, part: models.Model, lines: list | None = None) -> models
     """Save a recommendation, source, review, finding, factor, consultation or data table. For a
     consultation ``lines`` are its issues in rank order; for a data table, its (label, value) rows."""
     with transaction.atomic():
-        _save(part, actor)
+        writes.save(part, actor=actor)
         # The lines are rewritten whole; each removed and added line keeps a version in the history.
         if isinstance(part, Consultation) and lines is not None:
             _replace_lines(
@@ -85,13 +80,11 @@ def save_part(*, actor, part: models.Model, lines: list | None = None) -> models
 
 def _replace_lines(old: models.QuerySet, new: list[models.Model], actor) -> None:
     for line in old:
-        line._history_user = actor
-        line.delete()
+        writes.delete(line, actor=actor)
     if new:
         bulk_create_with_history(new, type(new[0]), default_user=actor)
 
 
 def delete_part(*, actor, part: models.Model) -> None:
     with transaction.atomic():
-        part._history_user = actor
-        part.delete()
+        writes.delete(part, actor=actor)

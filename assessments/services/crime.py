@@ -263,6 +263,7 @@ def describe(summary: dict) -> list[str]:
 # -- Uploads, run as a background job -----------------------------------------------------------------
 
 
+IMPORT_TASK = "assessments.run_crime_import"  # sent by name: the tasks module imports this one
 WAITING = "Waiting to start"
 DELAYED = (
     "The import is delayed: the background service is unavailable. Your file is saved and the import "
@@ -284,17 +285,13 @@ def request_import(*, actor, partnership: Partnership, upload) -> CrimeImport:
 
 def dispatch_import(job_id: int) -> bool:
     """Hand a queued import to the workers, once; while the queue is unreachable it waits and says so."""
-    from ..tasks import run_crime_import
-
-    return queueing.dispatch(CrimeImport.objects.all(), job_id, run_crime_import, delayed=DELAYED, waiting=WAITING)
+    return queueing.dispatch(CrimeImport.objects.all(), job_id, IMPORT_TASK, delayed=DELAYED, waiting=WAITING)
 
 
 def resend_waiting_imports(now=None) -> int:
     """The sweep (every minute): send the imports uploaded while the queue was down, or lost by it."""
-    from ..tasks import run_crime_import
-
     return queueing.resend_waiting(
-        CrimeImport.objects.all(), run_crime_import, delayed=DELAYED, waiting=WAITING, lost_after=LOST_AFTER, now=now
+        CrimeImport.objects.all(), IMPORT_TASK, delayed=DELAYED, waiting=WAITING, lost_after=LOST_AFTER, now=now
     )
 
 

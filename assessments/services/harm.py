@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from csp_portal import writes
 from csp_portal.organisations.models import Partnership
 from csp_portal.validators import has_line_break
 
@@ -35,8 +36,7 @@ def set_weight(*, actor, partnership: Partnership, crime_type: str, weight: Deci
         found = HarmWeight.objects.filter(partnership=partnership, crime_type=crime_type).first()
         found = found or HarmWeight(partnership=partnership, crime_type=crime_type)
         found.weight, found.source = weight, source
-        found._history_user = actor
-        found.save()
+        writes.save(found, actor=actor)
         return found
 
 
@@ -45,8 +45,7 @@ def reset_weights(*, actor, partnership: Partnership) -> int:
     with transaction.atomic():
         weights = list(HarmWeight.objects.filter(partnership=partnership))
         for weight in weights:
-            weight._history_user = actor
-            weight.delete()
+            writes.delete(weight, actor=actor)
         return len(weights)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from csp_portal import tables
+from csp_portal import tables, writes
 from csp_portal.validators import has_line_break
 
 from ..analysis import parse_period
@@ -17,8 +17,7 @@ from ..models import Indicator, IndicatorValue
 
 def save_indicator(*, actor, indicator: Indicator, threats) -> Indicator:
     with transaction.atomic():
-        indicator._history_user = actor
-        indicator.save()
+        writes.save(indicator, actor=actor)
         indicator.threats.set(threats)
         return indicator
 
@@ -29,8 +28,7 @@ def set_value(*, actor, indicator: Indicator, period_start: date, value: Decimal
         found = IndicatorValue.objects.filter(indicator=indicator, period_start=period_start).first()
         found = found or IndicatorValue(indicator=indicator, period_start=period_start)
         found.value, found.note = value, note
-        found._history_user = actor
-        found.save()
+        writes.save(found, actor=actor)
         return found
 
 
