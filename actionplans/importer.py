@@ -176,9 +176,9 @@ class _Lookups:
             self.statuses[label.casefold()] = value
         self.existing = {
             (priority_id, title.casefold())
-            for priority_id, title in Action.objects.filter(priority__plan=plan, archived_at__isnull=True).values_list(
-                "priority_id", "title"
-            )
+            for priority_id, title in Action.objects.active()
+            .filter(priority__plan=plan)
+            .values_list("priority_id", "title")
         }
 
 

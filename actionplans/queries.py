@@ -48,7 +48,7 @@ def closed_quarters(partnership: Partnership) -> set[Quarter]:
 
 def _committing(queryset: QuerySet) -> QuerySet:
     """Actions whose budget counts against their allocation: not archived, not cancelled."""
-    return queryset.filter(archived_at__isnull=True).exclude(status=Action.Status.CANCELLED).exclude(budget=None)
+    return queryset.active().exclude(status=Action.Status.CANCELLED).exclude(budget=None)
 
 
 def committed_from(allocation: FundingAllocation, exclude_pk: int | None = None) -> Decimal:
@@ -271,7 +271,8 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
         wanted |= Q(year=q.year, number=q.number)
     actions = (
         _action_queryset()
-        .filter(lead_user=user, archived_at__isnull=True, priority__plan__partnership_id__in=partnership_ids)
+        .active()
+        .filter(lead_user=user, priority__plan__partnership_id__in=partnership_ids)
         .prefetch_related(Prefetch("returns", queryset=ProgressReturn.objects.filter(wanted), to_attr="recent_returns"))
         .order_by("priority__plan__partnership__name", "priority__order", "priority_id", "order", "id")
     )
@@ -299,7 +300,7 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
 
 
 def leads_anything(user: User) -> bool:
-    return Action.objects.filter(lead_user=user, archived_at__isnull=True).exists()
+    return Action.objects.active().filter(lead_user=user).exists()
 
 
 # -- History -----------------------------------------------------------------------------------------
@@ -328,6 +329,7 @@ def plan_actions(plan: Plan) -> list[Action]:
     """The plan's active actions in order, for export."""
     return list(
         _action_queryset()
-        .filter(priority__plan=plan, archived_at__isnull=True)
+        .active()
+        .filter(priority__plan=plan)
         .order_by("priority__order", "priority_id", "order", "id")
     )

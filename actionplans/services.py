@@ -263,9 +263,7 @@ def restore_action(action: Action, *, actor: User | None) -> None:
 def archive_with_priority(priority: Priority, *, actor: User | None, archived_at) -> None:
     """Archive the priority's actions on the plan at the moment the priority was archived, which
     marks them as archived with it."""
-    for action in (
-        Action.objects.select_for_update().filter(priority=priority, archived_at__isnull=True).order_by("order", "id")
-    ):
+    for action in Action.objects.select_for_update().active().filter(priority=priority).order_by("order", "id"):
         action.archived_at = archived_at
         writes.save(action, actor=actor, update_fields=["archived_at"])
 

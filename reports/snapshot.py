@@ -172,7 +172,8 @@ def _actions(priority_ids: list[int], quarter: Quarter) -> list[Action]:
         "submitted_by", "reviewed_by"
     )
     return list(
-        Action.objects.filter(priority_id__in=priority_ids, archived_at__isnull=True)
+        Action.objects.active()
+        .filter(priority_id__in=priority_ids)
         .exclude(status=Action.Status.CANCELLED)
         .select_related("lead_agency", "lead_user", "outcome")
         .prefetch_related(Prefetch("returns", queryset=returns, to_attr="recent_returns"))
@@ -521,7 +522,8 @@ def _rollup(county: Partnership, sections: list[dict], quarter: Quarter) -> dict
         .order_by("plan__partnership__name", "order", "id")
     )
     actions = list(
-        Action.objects.filter(priority__in=supporting, archived_at__isnull=True)
+        Action.objects.active()
+        .filter(priority__in=supporting)
         .exclude(status=Action.Status.CANCELLED)
         .only("id", "priority_id", "status")
     )
