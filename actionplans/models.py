@@ -211,14 +211,16 @@ class Action(Versioned):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES and not self.is_archived
 
-    def expects_return(self, quarter: Quarter) -> bool:
-        """Whether the lead owes a progress return for ``quarter``: the action is open and under way
-        in the quarter, from its start date (or, without one, from when it was added to the plan)
+    def owes_return(self, quarter: Quarter) -> bool:
+        """Whether the lead owes a progress return for ``quarter``, the one rule the quarter page, My
+        actions, reminders and the board's report share: the action is open, was on the plan
+        before the quarter ended (one added later owes nothing for a quarter it never lived in),
+        and is under way in the quarter, from its start date (without one, from when it was added)
         to its due date."""
         if not self.is_open:
             return False
-        begins = self.start_date or timezone.localtime(self.created).date()
-        if begins > quarter.end:
+        added = timezone.localtime(self.created).date()
+        if added > quarter.end or (self.start_date or added) > quarter.end:
             return False
         return not (self.due_date and self.due_date < quarter.start)
 

@@ -205,7 +205,7 @@ def quarter_rows(partnership: Partnership, quarter: Quarter) -> list[StatusRow]:
     rows = []
     for action in actions:
         progress = action.quarter_returns[0] if action.quarter_returns else None
-        expected = action.expects_return(quarter)
+        expected = action.owes_return(quarter)
         if expected or progress is not None:
             rows.append(StatusRow(action, progress, expected))
     return rows
@@ -291,10 +291,10 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
             for q in earlier
             if q not in closed[partnership_id]
             and deadline(q) < today
-            and action.expects_return(q)
+            and action.owes_return(q)
             and (q not in by_quarter or by_quarter[q].status not in DONE)
         ]
-        due_expected = action.expects_return(quarter) and quarter not in closed[partnership_id]
+        due_expected = action.owes_return(quarter) and quarter not in closed[partnership_id]
         rows.append(MyAction(action, by_quarter.get(quarter), due_expected, overdue))
     return rows
 

@@ -273,7 +273,7 @@ def _action_row(
     rag, previous_rag = action_rag(action, accepted), action_rag(action, before, now=False)
     created = timezone.localtime(action.created).date()
     is_new = quarter.contains(created)
-    expected = action.expects_return(quarter) and created <= quarter.end
+    expected = action.owes_return(quarter)
     received = this is not None and this.status in DONE
     change = "new" if is_new else change_between(previous_rag, rag)
     return {
