@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import Indicator
 from csp_portal import uploads
-from csp_portal.forms import ErrorLink, error_links  # noqa: F401 - the error summary, shared by the apps
-from csp_portal.organisations.models import Agency, Partnership, User
+from csp_portal.organisations.models import Agency, User
 from csp_portal.quarters import Quarter
-from priorities.models import Priority
+from priorities.models import Plan, Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
+from .services import ACTION_FIELDS
 
 
 def _helper(*layout) -> FormHelper:
@@ -61,25 +61,9 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "title",
-            "outcome",
-            "activity",
-            "resources",
-            "budget",
-            "funding",
-            "timescale",
-            "start_date",
-            "due_date",
-            "lead_agency",
-            "lead_user",
-            "others_responsible",
-            "other_partners",
-            "targets",
-            "indicator",
-            "target_value",
-            "status",
-        ]
+        # The action's own columns, listed once in services, with its other agencies after its lead.
+        fields = list(ACTION_FIELDS)
+        fields.insert(fields.index("lead_user") + 1, "others_responsible")
         labels = {
             "title": "Action",
             "activity": "Activity",
@@ -174,7 +158,16 @@ class ActionForm(forms.ModelForm):
         return self.cleaned_data["title"].strip()
 
     def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name != "others_responsible"}
+        """The action's columns as the services take them."""
+        return {name: self.cleaned_data.get(name) for name in ACTION_FIELDS}
+
+    def others(self) -> list[Agency]:
+        """The other agencies responsible, set apart from the columns."""
+        return list(self.cleaned_data.get("others_responsible") or [])
+
+    def focus_first_field(self) -> None:
+        """After an htmx swap, the keyboard goes to the form's first field."""
+        self.fields["title"].widget.attrs["data-app-focus"] = ""
 
 
 class MoveForm(forms.Form):
@@ -215,6 +208,10 @@ class FundingForm(forms.ModelForm):
         years = range(this_year - 15, this_year + 3)
         self.fields["year"].choices = [(y, Quarter(y, 1).financial_year) for y in reversed(years)]
         self.fields["year"].initial = this_year
+        if self.instance.pk:
+            # An allocation is one source's money for one year: only its amount and notes change.
+            self.fields["year"].disabled = True
+            self.fields["source"].disabled = True
         self.helper = _helper(
             Field.select("year"), Field.text("source"), Field.text("amount", field_width=10), Field.text("notes")
         )
@@ -306,13 +303,9 @@ class ImportForm(forms.Form):
         help_text="The priority the actions belong to, when the file has no Priority column.",
     )
 
-    def __init__(self, *args, partnership: Partnership, **kwargs):
+    def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = (
-            Priority.objects.filter(plan__partnership=partnership)
-            .select_related("plan")
-            .order_by("-plan__period_start", "order")
-        )
+        self.fields["priority"].queryset = Priority.objects.filter(plan=plan).select_related("plan").order_by("order")
         self.fields["priority"].label_from_instance = lambda p: f"{p.title} ({p.plan.title})"
         self.helper = _helper(Field("file"), Field.select("priority"))
 

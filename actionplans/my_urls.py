@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views
+from .views import returns
 
 urlpatterns = [
-    path("", views.my_actions, name="my_actions"),
-    path("<quarter:quarter>/", views.my_actions, name="my_actions_quarter"),
+    path("", returns.my_actions, name="my_actions"),
+    path("<quarter:quarter>/", returns.my_actions, name="my_actions_quarter"),
 ]

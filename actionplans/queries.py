@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -34,13 +35,14 @@ def reporting_quarter(today: date | None = None) -> Quarter:
     today = today or timezone.localdate()
     current = Quarter.of(today)
     previous = current.previous()
-    return previous if today <= deadline(previous) else current
+    return previous if today <= previous.deadline() else current
 
 
-def closed_quarters(partnership: Partnership) -> set[Quarter]:
-    return {
-        Quarter(y, n) for y, n in QuarterClosure.objects.filter(partnership=partnership).values_list("year", "number")
-    }
+def quarters_shown(today: date | None = None) -> list[Quarter]:
+    """The quarters whose RAG status the action plan page shows, oldest first, ending with the
+    reporting quarter."""
+    last = reporting_quarter(today)
+    return [last - n for n in range(QUARTERS_SHOWN - 1, -1, -1)]
 
 
 # -- Funding -----------------------------------------------------------------------------------------
@@ -56,6 +58,11 @@ def committed_from(allocation: FundingAllocation, exclude_pk: int | None = None)
     if exclude_pk is not None:
         actions = actions.exclude(pk=exclude_pk)
     return actions.aggregate(total=Sum("budget"))["total"] or Decimal("0")
+
+
+def allocations_in(partnership: Partnership) -> QuerySet[FundingAllocation]:
+    """The partnership's funding allocations, to find one by the address of its page."""
+    return FundingAllocation.objects.select_related("partnership").filter(partnership=partnership)
 
 
 def allocations_of(partnership: Partnership) -> list[FundingAllocation]:
@@ -95,6 +102,11 @@ def _action_queryset() -> QuerySet[Action]:
     return Action.objects.select_related(
         "outcome", "lead_agency", "lead_user", "funding", "indicator", "priority__plan__partnership"
     ).prefetch_related("others_responsible")
+
+
+def plans_in(partnership: Partnership) -> QuerySet[Plan]:
+    """The partnership's plans, to find one by the address of its import or download."""
+    return Plan.objects.select_related("partnership").filter(partnership=partnership)
 
 
 def plans_with_priorities(partnership: Partnership) -> list[Plan]:
@@ -150,30 +162,35 @@ def _quarters_q(quarters: list[Quarter]) -> Q:
     return wanted
 
 
-def action_with_context(partnership: Partnership, action_id: int) -> Action | None:
-    return _action_queryset().filter(pk=action_id, priority__plan__partnership=partnership).first()
+def actions_in(partnership: Partnership) -> QuerySet[Action]:
+    """The partnership's actions, archived ones too, with what their pages show (priority, plan,
+    partnership, lead, funding, indicator, other agencies)."""
+    return _action_queryset().in_partnership(partnership)
 
 
-def priority_in(partnership: Partnership, priority_id: int, *, archived_too: bool = False) -> Priority | None:
-    """The partnership's priority; an archived one only when ``archived_too`` (to read, never to change)."""
+def priorities_in(partnership: Partnership, *, archived_too: bool = False) -> QuerySet[Priority]:
+    """The partnership's priorities; archived ones only when ``archived_too`` (to read their action
+    plans, never to change them)."""
     priorities = Priority.all_objects if archived_too else Priority.objects
-    return (
-        priorities.select_related("plan__partnership", "lead_agency", "lead_user")
-        .filter(pk=priority_id, plan__partnership=partnership)
-        .first()
+    return priorities.select_related("plan__partnership", "lead_agency", "lead_user").filter(
+        plan__partnership=partnership
     )
 
 
-def priorities_of(partnership: Partnership) -> QuerySet[Priority]:
-    return (
-        Priority.objects.filter(plan__partnership=partnership)
-        .select_related("plan")
-        .order_by("-plan__period_start", "plan__title", "order", "id")
-    )
+def returns_with_people(action: Action) -> QuerySet[ProgressReturn]:
+    """The action's progress returns, with who submitted and who reviewed each."""
+    return action.returns.select_related("submitted_by", "reviewed_by")
 
 
-def returns_of(action: Action) -> list[ProgressReturn]:
-    return list(action.returns.select_related("submitted_by", "reviewed_by").order_by("-year", "-number"))
+def return_for(action: Action, quarter: Quarter) -> ProgressReturn | None:
+    """The action's return for ``quarter``, if its lead has started one."""
+    return returns_with_people(action).filter(year=quarter.year, number=quarter.number).first()
+
+
+def returns_of(action: Action, viewer: User) -> list[ProgressReturn]:
+    """The action's returns, newest first, with drafts blanked for anyone but its lead."""
+    returns = returns_with_people(action).order_by("-year", "-number")
+    return [progress.withhold_from(viewer, action.lead_user_id) for progress in returns]
 
 
 # -- Returns for a quarter ---------------------------------------------------------------------------
@@ -229,6 +246,58 @@ def last_chased(partnership: Partnership, quarter: Quarter) -> ReminderSent | No
     )
 
 
+def closure_of(partnership: Partnership, quarter: Quarter) -> QuarterClosure | None:
+    """Who closed the quarter for the partnership, and when; None while it is open."""
+    return (
+        QuarterClosure.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number)
+        .select_related("closed_by")
+        .first()
+    )
+
+
+@dataclass
+class QuarterReturns:
+    """A partnership's returns for one quarter, as its officer follows them up: who still owes
+    one, how many wait for review, whether the quarter is closed and when leads were last chased."""
+
+    rows: list[StatusRow]
+    closure: QuarterClosure | None
+    last_chased: ReminderSent | None
+
+    @cached_property
+    def outstanding(self) -> list[StatusRow]:
+        return [row for row in self.rows if row.outstanding]
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many returns stand at each status."""
+        counts = dict.fromkeys(ProgressReturn.Status.values, 0)
+        for row in self.rows:
+            if row.progress is not None:
+                counts[row.progress.status] += 1
+        return counts
+
+    @cached_property
+    def leads_outstanding(self) -> list[User]:
+        """The lead people who still owe a return, by name."""
+        leads = {row.action.lead_user for row in self.outstanding if row.action.lead_user_id}
+        return sorted(leads, key=lambda user: user.full_name)
+
+    @cached_property
+    def no_lead(self) -> list[StatusRow]:
+        """Actions owing a return that nobody can be chased for."""
+        return [row for row in self.outstanding if not row.action.lead_user_id]
+
+
+def quarter_returns(partnership: Partnership, quarter: Quarter, viewer: User) -> QuarterReturns:
+    """The quarter's returns page, with every draft blanked for anyone but its action's lead."""
+    rows = quarter_rows(partnership, quarter)
+    for row in rows:
+        if row.progress is not None:
+            row.progress.withhold_from(viewer, row.action.lead_user_id)
+    return QuarterReturns(rows, closure_of(partnership, quarter), last_chased(partnership, quarter))
+
+
 def escalations(partnership: Partnership, quarter: Quarter) -> list[ProgressReturn]:
     """Returns for the quarter that ask the board for support, submitted or accepted, by priority."""
     return list(
@@ -258,6 +327,26 @@ class MyAction:
 
 
 OVERDUE_LOOKBACK = 4
+
+
+@dataclass
+class MyQuarter:
+    """What a lead owes for a quarter: the returns due for it and those overdue from before."""
+
+    rows: list[MyAction]
+
+    @cached_property
+    def due(self) -> list[MyAction]:
+        """The actions with a return for the quarter, owed or started."""
+        return [row for row in self.rows if row.due_expected or row.due is not None]
+
+    @cached_property
+    def to_do(self) -> int:
+        return sum(1 for row in self.due if row.due_outstanding)
+
+    @cached_property
+    def overdue(self) -> list[tuple[MyAction, Quarter]]:
+        return [(row, late) for row in self.rows for late in row.overdue]
 
 
 def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[MyAction]:
@@ -290,17 +379,13 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
             q
             for q in earlier
             if q not in closed[partnership_id]
-            and deadline(q) < today
+            and q.deadline() < today
             and action.owes_return(q)
             and (q not in by_quarter or by_quarter[q].status not in DONE)
         ]
         due_expected = action.owes_return(quarter) and quarter not in closed[partnership_id]
         rows.append(MyAction(action, by_quarter.get(quarter), due_expected, overdue))
     return rows
-
-
-def leads_anything(user: User) -> bool:
-    return Action.objects.active().filter(lead_user=user).exists()
 
 
 # -- History -----------------------------------------------------------------------------------------
