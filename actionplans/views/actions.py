@@ -53,7 +53,7 @@ def action_add(request, slug: str, priority_id: int):
             return redirect(in_plan(action))
     if request.htmx and not form.errors:
         form.focus_first_field()
-    template = "actionplans/includes/action_add_form.html" if request.htmx else "actionplans/action_add.html"
+    template = "actionplans/includes/action_add_form.html" if request.htmx else "actionplans/action_form.html"
     return render(request, template, page(priority, form=form))
 
 
@@ -102,7 +102,7 @@ def action_edit(request, slug: str, action_id: int):
             return redirect(in_plan(action))
     if request.htmx and not form.errors and conflict is None:
         form.focus_first_field()
-    template = "actionplans/includes/action_edit_row.html" if request.htmx else "actionplans/action_edit.html"
+    template = "actionplans/includes/action_edit_row.html" if request.htmx else "actionplans/action_form.html"
     return render(request, template, page(action, form=form, conflict=conflict, columns=9))
 
 
