@@ -1,29 +1,94 @@
-"""Reads of the evidence app that are more than a queryset."""
+"""Reads of the evidence app: what each evidence page shows, and where a page's address finds its
+object. Each page's read runs a fixed number of queries, however much evidence there is."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TextIO
 
-from django.db.models import Sum
+import pandas as pd
+from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, Sum, Value, When
 
+from csp_portal import history
 from csp_portal.exports import neutralise
 from csp_portal.organisations.models import Authority, Partnership
 
-from .models import CrimeCount
+from .analysis import Analysis, analyse, resample_months
+from .models import (
+    Consultation,
+    CrimeCount,
+    CrimeImport,
+    DataTable,
+    HarmWeight,
+    Indicator,
+    KeyFinding,
+    Recommendation,
+    StrategicAssessment,
+    Threat,
+)
 
 CRIME_COUNT_COLUMNS = ("authority ONS code", "authority name", "month", "crime type", "count")
 AREA_NAMES = {
     CrimeCount.Area.UNKNOWN: "Unknown area (no location)",
     CrimeCount.Area.OUTSIDE: "Outside the area",
 }
+RECENT_IMPORTS = 5
+CHANGES_SHOWN = 50
+
+
+# -- Where a page's address finds its object ----------------------------------------------------------
+# Looked for by the slug in the address, with the partnership the permission check reads, so that
+# finding the object and its partnership is one query.
+
+
+def assessments_at(slug: str) -> QuerySet[StrategicAssessment]:
+    """The assessments of the partnership the address names."""
+    return StrategicAssessment.objects.select_related("partnership", "partnership__county_board").filter(
+        partnership__slug=slug
+    )
+
+
+def indicators_at(slug: str) -> QuerySet[Indicator]:
+    """The indicators of the partnership the address names."""
+    return Indicator.objects.select_related("partnership", "authority").filter(partnership__slug=slug)
+
+
+def imports_at(slug: str) -> QuerySet[CrimeImport]:
+    """The police.uk uploads of the partnership the address names (command-line imports have no page)."""
+    return CrimeImport.objects.select_related("partnership", "requested_by").filter(partnership__slug=slug)
+
+
+def threats_in(assessment: StrategicAssessment) -> QuerySet[Threat]:
+    return Threat.objects.filter(assessment=assessment)
+
+
+def parts_in(model: type[Model], assessment: StrategicAssessment) -> QuerySet:
+    """The assessment's recommendations, findings, sources... (``model`` says which)."""
+    return model.objects.filter(assessment=assessment)
+
+
+def authorities_in(partnership: Partnership) -> QuerySet[Authority]:
+    """The authorities of the partnership's area, to find one by its ONS code."""
+    return partnership.authorities.all()
+
+
+# -- Crime counts ----------------------------------------------------------------------------------
 
 
 def area_authorities(partnership: Partnership) -> list[Authority]:
     """The authorities whose crime a partnership's evidence pages show: its own (a county board's
     are all its districts')."""
     return list(partnership.authorities.order_by("name"))
+
+
+def county_area(partnership: Partnership) -> list[Authority]:
+    """The authorities a local profile compares with: the county board's area."""
+    county = partnership if partnership.kind == Partnership.Kind.COUNTY else partnership.county_board
+    return area_authorities(county or partnership)
 
 
 def crime_count_rows(authorities: Iterable[Authority] | None = None) -> Iterator[dict]:
@@ -57,15 +122,22 @@ def write_crime_counts_csv(handle: TextIO, rows: Iterable[dict]) -> int:
     return written
 
 
+def recent_imports(partnership: Partnership) -> list[CrimeImport]:
+    """The latest imports a partnership's analysts follow: its own uploads and the command-line
+    imports every partnership's counts come from. Another partnership's uploads (who sent which
+    files) are theirs."""
+    return list(
+        CrimeImport.objects.filter(Q(partnership=partnership) | Q(partnership=None))
+        .select_related("requested_by")
+        .order_by("-created")[:RECENT_IMPORTS]
+    )
+
+
 # -- Assessments --------------------------------------------------------------------------------------
 
 
-def assessments_for(partnership: Partnership):
+def assessments_for(partnership: Partnership) -> QuerySet[StrategicAssessment]:
     """The partnership's own assessments, then its county board's (which a district reads)."""
-    from django.db.models import Case, IntegerField, Q, Value, When
-
-    from .models import StrategicAssessment
-
     owners = Q(partnership=partnership)
     if partnership.county_board_id:
         owners |= Q(partnership_id=partnership.county_board_id)
@@ -77,13 +149,20 @@ def assessments_for(partnership: Partnership):
     )
 
 
-def assessment_page(assessment_id: int):
+@dataclass
+class AssessmentPage:
+    """A strategic assessment as its page shows it: the ranked threats, the key findings by theme
+    and who changed the assessment, its threats and its recommendations."""
+
+    assessment: StrategicAssessment
+    threats: list[Threat]
+    findings_by_theme: dict[str, list[KeyFinding]]
+    changes: list[history.Change]
+
+
+def assessment_page(assessment_id: int) -> AssessmentPage:
     """An assessment with everything its page shows, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from .models import Consultation, DataTable, StrategicAssessment, Threat
-
-    return (
+    assessment = (
         StrategicAssessment.objects.select_related("partnership", "authority", "parent", "parent__partnership")
         .prefetch_related(
             Prefetch("threats", queryset=Threat.objects.order_by("rank", "name").prefetch_related("indicators")),
@@ -98,6 +177,96 @@ def assessment_page(assessment_id: int):
         )
         .get(pk=assessment_id)
     )
+    findings_by_theme: dict[str, list[KeyFinding]] = {}
+    for finding in assessment.findings.all():
+        findings_by_theme.setdefault(finding.get_theme_display(), []).append(finding)
+    return AssessmentPage(
+        assessment=assessment,
+        threats=list(assessment.threats.all()),
+        findings_by_theme=findings_by_theme,
+        changes=_assessment_changes(assessment),
+    )
+
+
+def _assessment_changes(assessment: StrategicAssessment) -> list[history.Change]:
+    return history.merged(
+        history.changes(StrategicAssessment.history.filter(id=assessment.pk), subject=lambda r: "The assessment"),
+        history.changes(Threat.history.filter(assessment_id=assessment.pk), subject=lambda r: f"Threat: {r.name}"),
+        history.changes(
+            Recommendation.history.filter(assessment_id=assessment.pk),
+            subject=lambda r: f"Recommendation {r.number}",
+        ),
+        limit=CHANGES_SHOWN,
+    )
+
+
+def next_recommendation_number(assessment: StrategicAssessment) -> int:
+    """The number a new recommendation is offered: one after those the assessment has."""
+    return assessment.recommendations.count() + 1
+
+
+# -- A local profile ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LocalProfilePage:
+    """One authority of a partnership's area: the local profiles written about it (the
+    partnership's own or its county board's) and their threats, the indicators that measure it
+    alone, and its share of the crime and harm of the county area."""
+
+    authority: Authority
+    profiles: list[StrategicAssessment]
+    threats: list[Threat]
+    indicator_rows: list[dict]
+    scope_size: int  # how many authorities the county area has
+    county: dict  # crime_summary of the county area
+    local: dict  # crime_summary of the authority alone
+
+    @property
+    def months(self) -> list[date]:
+        return self.county["months"]
+
+    @property
+    def count(self) -> int:
+        return self.county["by_authority"].get(self.authority.pk, 0)
+
+    @property
+    def harm(self) -> Decimal:
+        return self.county["harm_by_authority"].get(self.authority.pk, 0)
+
+    @property
+    def crime_share(self) -> float | None:
+        return 100 * self.count / self.county["total"] if self.county["total"] else None
+
+    @property
+    def harm_share(self) -> float | None:
+        return float(100 * self.harm / self.county["total_harm"]) if self.county["total_harm"] else None
+
+
+def local_profile(partnership: Partnership, authority: Authority) -> LocalProfilePage:
+    owners = [partnership.pk] + ([partnership.county_board_id] if partnership.county_board_id else [])
+    profiles = list(
+        StrategicAssessment.objects.filter(partnership__in=owners, authority=authority).select_related("partnership")
+    )
+    threats = list(
+        Threat.objects.filter(assessment__in=profiles).select_related("assessment").order_by("assessment", "rank")
+    )
+    indicators = (
+        Indicator.objects.filter(partnership__in=owners, authority=authority)
+        .select_related("partnership", "authority")
+        .prefetch_related("values")
+    )
+    scope = county_area(partnership)
+    months = latest_months(12, scope)
+    return LocalProfilePage(
+        authority=authority,
+        profiles=profiles,
+        threats=threats,
+        indicator_rows=[{"indicator": i, "analysis": analysed(i, i.partnership)} for i in indicators],
+        scope_size=len(scope),
+        county=crime_summary(partnership, scope, months),
+        local=crime_summary(partnership, [authority], months),
+    )
 
 
 # -- Crime and harm -----------------------------------------------------------------------------------
@@ -110,14 +279,20 @@ def crime_types() -> list[str]:
 def harm_weights(partnership: Partnership) -> dict[str, tuple]:
     """{crime type: (weight, source)} in force for the partnership: its own weights, else its county
     board's. Types with neither weigh 1 (plain volume)."""
-    from .models import HarmWeight
-
     owners = [partnership.pk] + ([partnership.county_board_id] if partnership.county_board_id else [])
     found: dict[str, tuple] = {}
     rows = HarmWeight.objects.filter(partnership__in=owners).select_related("partnership")
     for weight in sorted(rows, key=lambda w: w.partnership_id != partnership.pk):
         found.setdefault(weight.crime_type, (weight.weight, weight.source, weight.partnership))
     return found
+
+
+def weight_rows(partnership: Partnership) -> list[dict]:
+    """Every crime type imported or weighed, with the weight in force for the partnership (None for
+    plain volume)."""
+    weights = harm_weights(partnership)
+    types = sorted(set(crime_types()) | set(weights))
+    return [{"crime_type": t, "weight": weights.get(t)} for t in types]
 
 
 def latest_months(count: int = 12, authorities: Iterable[Authority] | None = None) -> list:
@@ -132,8 +307,6 @@ def latest_months(count: int = 12, authorities: Iterable[Authority] | None = Non
 def crime_summary(partnership: Partnership, authorities: list[Authority], months: list) -> dict:
     """Crime and harm in ``months`` per authority and crime type: counts, each type's share of the
     crimes and of the harm (count x weight), for the share-of-harm chart and table."""
-    from decimal import Decimal
-
     weights = harm_weights(partnership)
     rows = (
         CrimeCount.objects.filter(authority__in=authorities, month__in=months)
@@ -175,6 +348,19 @@ def crime_summary(partnership: Partnership, authorities: list[Authority], months
     }
 
 
+def authority_rows(summary: dict, authorities: list[Authority]) -> list[dict]:
+    """Each authority's crimes and harm in a ``crime_summary``, with its share of the crimes."""
+    return [
+        {
+            "authority": a,
+            "count": summary["by_authority"].get(a.pk, 0),
+            "harm": summary["harm_by_authority"].get(a.pk, 0),
+            "share": 100 * summary["by_authority"].get(a.pk, 0) / summary["total"] if summary["total"] else 0,
+        }
+        for a in authorities
+    ]
+
+
 def monthly_series(authorities: list[Authority], crime_type: str) -> dict:
     """{month: count} of one crime type over the authorities, every month imported."""
     rows = (
@@ -186,21 +372,49 @@ def monthly_series(authorities: list[Authority], crime_type: str) -> dict:
     return {row["month"]: row["total"] for row in rows}
 
 
-def indicator_values(indicator, partnership: Partnership) -> dict:
-    """{period start: value} for an indicator: from crime counts (summed into its periods) or as entered."""
-    from decimal import Decimal
-
-    import pandas as pd
-
-    from .analysis import resample_months
-
-    if not indicator.crime_type:
-        return {v.period_start: v.value for v in indicator.values.all()}
-    authorities = [indicator.authority] if indicator.authority_id else area_authorities(partnership)
-    monthly = monthly_series(authorities, indicator.crime_type)
+def in_periods(monthly: dict[date, int], frequency: str) -> dict[date, Decimal]:
+    """Monthly crime counts summed into an indicator's periods (months with no count count 0)."""
     if not monthly:
         return {}
     series = pd.Series({pd.Timestamp(m): n for m, n in monthly.items()}).sort_index()
     series = series.reindex(pd.date_range(series.index.min(), series.index.max(), freq="MS"))
-    summed = resample_months(series.dropna(), indicator.frequency)
+    summed = resample_months(series.dropna(), frequency)
     return {stamp.date(): Decimal(int(value)) for stamp, value in summed.items()}
+
+
+# -- Indicators ---------------------------------------------------------------------------------------
+
+
+def indicator_values(indicator: Indicator, partnership: Partnership) -> dict:
+    """{period start: value} for an indicator: from crime counts (summed into its periods) or as entered."""
+    if not indicator.crime_type:
+        return {v.period_start: v.value for v in indicator.values.all()}
+    authorities = [indicator.authority] if indicator.authority_id else area_authorities(partnership)
+    return in_periods(monthly_series(authorities, indicator.crime_type), indicator.frequency)
+
+
+def analysed(indicator: Indicator, partnership: Partnership) -> Analysis:
+    """The trend, direction of travel and RAG of an indicator's figures (a figure from crime counts
+    sums those of the partnership's area when the indicator names no authority)."""
+    values = indicator_values(indicator, partnership)
+    return analyse(values, indicator.frequency, indicator.desired_direction, indicator.target)
+
+
+def indicator_rows(partnership: Partnership) -> list[dict]:
+    """The partnership's indicators, each with its figures analysed."""
+    indicators = (
+        Indicator.objects.filter(partnership=partnership).select_related("authority").prefetch_related("values")
+    )
+    return [{"indicator": i, "analysis": analysed(i, partnership)} for i in indicators]
+
+
+def indicator_analysis(indicator: Indicator) -> Analysis:
+    """An indicator's figures analysed, each with the note typed with it."""
+    analysis = analysed(indicator, indicator.partnership)
+    if not indicator.is_from_crime_data:
+        analysis.add_notes(dict(indicator.values.exclude(note="").values_list("period_start", "note")))
+    return analysis
+
+
+def threats_measured_by(indicator: Indicator) -> QuerySet[Threat]:
+    return indicator.threats.select_related("assessment")

@@ -5,32 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from csp_portal.organisations.models import Authority, Partnership
-from csp_portal.organisations.permissions import authorize
+from csp_portal import pages
 
-from .. import charts
-from ..analysis import analyse
+from .. import charts, queries
 from ..forms import CrimeUploadForm, HarmWeightForm, HarmWeightsUploadForm
-from ..models import CrimeImport, Indicator
-from ..queries import (
-    area_authorities,
-    crime_count_rows,
-    crime_summary,
-    indicator_values,
-    latest_months,
-    write_crime_counts_csv,
-)
-from ..queries import (
-    harm_weights as weights_in_force,
-)
+from ..models import CrimeImport
 from ..services import crime as crime_services
 from ..services import harm as harm_services
-from .common import CHANGE, IMPORT, VIEW, evidence_of, may
+from .common import CHANGE, IMPORT, VIEW, evidence_of, found_at, may
 
 
 def _share_chart(summary: dict, title: str) -> str | None:
@@ -47,35 +33,19 @@ def _share_chart(summary: dict, title: str) -> str | None:
 @login_required
 def crime_data(request, slug: str):
     partnership = evidence_of(request, slug)
-    authorities = area_authorities(partnership)
-    months = latest_months(12, authorities)
-    summary = crime_summary(partnership, authorities, months)
-    rows = [
-        {
-            "authority": a,
-            "count": summary["by_authority"].get(a.pk, 0),
-            "harm": summary["harm_by_authority"].get(a.pk, 0),
-            "share": 100 * summary["by_authority"].get(a.pk, 0) / summary["total"] if summary["total"] else 0,
-        }
-        for a in authorities
-    ]
-    # The partnership's own uploads and the command-line imports every partnership's counts come
-    # from; another partnership's uploads (who sent which files) are theirs.
-    imports = (
-        CrimeImport.objects.filter(Q(partnership=partnership) | Q(partnership=None))
-        .select_related("requested_by")
-        .order_by("-created")[:5]
-    )
+    authorities = queries.area_authorities(partnership)
+    summary = queries.crime_summary(partnership, authorities, queries.latest_months(12, authorities))
+    can_import = may(request, IMPORT, partnership)
     return render(
         request,
         "assessments/crime_data.html",
         {
             "partnership": partnership,
             "summary": summary,
-            "rows": rows,
+            "rows": queries.authority_rows(summary, authorities),
             "chart": _share_chart(summary, f"Share of crimes and of harm by crime type, {partnership.name}"),
-            "imports": imports if may(request, IMPORT, partnership) else [],
-            "can_import": may(request, IMPORT, partnership),
+            "imports": queries.recent_imports(partnership) if can_import else [],
+            "can_import": can_import,
             "can_change": may(request, CHANGE, partnership),
         },
     )
@@ -86,7 +56,7 @@ def crime_counts_csv(request, slug: str):
     partnership = evidence_of(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="crime-counts-{partnership.slug}.csv"'
-    write_crime_counts_csv(response, crime_count_rows(area_authorities(partnership)))
+    queries.write_crime_counts_csv(response, queries.crime_count_rows(queries.area_authorities(partnership)))
     return response
 
 
@@ -103,11 +73,7 @@ def crime_upload(request, slug: str):
 
 
 def _job(request, slug: str, job_pk: int) -> CrimeImport:
-    job = get_object_or_404(
-        CrimeImport.objects.select_related("partnership", "requested_by"), pk=job_pk, partnership__slug=slug
-    )
-    authorize(request.user, IMPORT, job)
-    return job
+    return found_at(request, queries.imports_at(slug), "import", job_pk, IMPORT)
 
 
 def _job_state(job: CrimeImport) -> dict:
@@ -171,16 +137,12 @@ def harm_weights(request, slug: str):
             return redirect("assessments:harm_weights", slug=slug)
         else:
             return HttpResponse("Unknown action.", status=400)
-    from ..queries import crime_types
-
-    weights = weights_in_force(partnership)
-    types = sorted(set(crime_types()) | set(weights))
     return render(
         request,
         "assessments/harm_weights.html",
         {
             "partnership": partnership,
-            "rows": [{"crime_type": t, "weight": weights.get(t)} for t in types],
+            "rows": queries.weight_rows(partnership),
             "can_change": can_change,
             "upload_form": upload_form,
             "weight_form": weight_form,
@@ -189,65 +151,19 @@ def harm_weights(request, slug: str):
     )
 
 
-def _county_scope(partnership: Partnership) -> list[Authority]:
-    """The authorities a local profile compares with: the county board's area."""
-    county = partnership if partnership.kind == Partnership.Kind.COUNTY else partnership.county_board
-    return area_authorities(county or partnership)
-
-
 @login_required
 def local_profile(request, slug: str, code: str):
     partnership = evidence_of(request, slug, VIEW)
-    authority = partnership.authorities.filter(ons_code=code).first()
-    if authority is None:
-        raise Http404("That authority is not in this partnership's area.")
-    from ..models import StrategicAssessment, Threat
-
-    owners = [partnership.pk] + ([partnership.county_board_id] if partnership.county_board_id else [])
-    profiles = list(
-        StrategicAssessment.objects.filter(partnership__in=owners, authority=authority).select_related("partnership")
-    )
-    threats = list(
-        Threat.objects.filter(assessment__in=profiles).select_related("assessment").order_by("assessment", "rank")
-    )
-    indicators = list(
-        Indicator.objects.filter(partnership__in=owners, authority=authority)
-        .select_related("partnership", "authority")
-        .prefetch_related("values")
-    )
-    indicator_rows = []
-    for indicator in indicators:
-        values = indicator_values(indicator, indicator.partnership)
-        indicator_rows.append(
-            {
-                "indicator": indicator,
-                "analysis": analyse(values, indicator.frequency, indicator.desired_direction, indicator.target),
-            }
-        )
-    scope = _county_scope(partnership)
-    months = latest_months(12, scope)
-    county = crime_summary(partnership, scope, months)
-    count = county["by_authority"].get(authority.pk, 0)
-    harm = county["harm_by_authority"].get(authority.pk, 0)
-    local = crime_summary(partnership, [authority], months)
+    authority = pages.one_or_404(queries.authorities_in(partnership), "authority", ons_code=code)
+    page = queries.local_profile(partnership, authority)
     return render(
         request,
         "assessments/local_profile.html",
         {
             "partnership": partnership,
             "authority": authority,
-            "profiles": profiles,
-            "threats": threats,
-            "indicator_rows": indicator_rows,
-            "months": months,
-            "count": count,
-            "harm": harm,
-            "county": county,
-            "crime_share": 100 * count / county["total"] if county["total"] else None,
-            "harm_share": float(100 * harm / county["total_harm"]) if county["total_harm"] else None,
-            "local": local,
-            "chart": _share_chart(local, f"Share of crimes and of harm by crime type, {authority.name}"),
-            "scope_size": len(scope),
+            "page": page,
+            "chart": _share_chart(page.local, f"Share of crimes and of harm by crime type, {authority.name}"),
             "indicators_url": reverse("assessments:indicator_list", args=[partnership.slug]),
         },
     )

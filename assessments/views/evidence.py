@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from csp_portal.history import changes, merged
+from csp_portal import pages
 
-from .. import scoring
+from .. import queries, scoring
 from ..forms import PARTS, AssessmentForm, ThreatForm
 from ..models import Recommendation, StrategicAssessment, Threat
-from ..queries import assessment_page, assessments_for
 from ..services import assessments as services
 from .common import CHANGE, assessment_of, evidence_of, may
 
@@ -27,7 +26,7 @@ def _detail_url(assessment: StrategicAssessment, anchor: str = "") -> str:
 @login_required
 def assessment_list(request, slug: str):
     partnership = evidence_of(request, slug)
-    assessments = list(assessments_for(partnership))
+    assessments = list(queries.assessments_for(partnership))
     return render(
         request,
         "assessments/assessment_list.html",
@@ -35,7 +34,7 @@ def assessment_list(request, slug: str):
             "partnership": partnership,
             "own": [a for a in assessments if a.partnership_id == partnership.pk],
             "county": [a for a in assessments if a.partnership_id != partnership.pk],
-            "authorities": partnership.authorities.order_by("name"),
+            "authorities": queries.area_authorities(partnership),
             "can_change": may(request, CHANGE, partnership),
         },
     )
@@ -75,32 +74,19 @@ def assessment_edit(request, slug: str, pk: int):
 @login_required
 def assessment_detail(request, slug: str, pk: int):
     assessment_of(request, slug, pk)
-    assessment = assessment_page(pk)
-    threats = list(assessment.threats.all())
-    history = merged(
-        changes(StrategicAssessment.history.filter(id=assessment.pk), subject=lambda r: "The assessment"),
-        changes(Threat.history.filter(assessment_id=assessment.pk), subject=lambda r: f"Threat: {r.name}"),
-        changes(
-            Recommendation.history.filter(assessment_id=assessment.pk),
-            subject=lambda r: f"Recommendation {r.number}",
-        ),
-        limit=50,
-    )
-    findings_by_theme: dict[str, list] = {}
-    for finding in assessment.findings.all():
-        findings_by_theme.setdefault(finding.get_theme_display(), []).append(finding)
+    page = queries.assessment_page(pk)
     return render(
         request,
         "assessments/assessment_detail.html",
         {
-            "partnership": assessment.partnership,
-            "assessment": assessment,
-            "threats": threats,
-            "findings_by_theme": findings_by_theme,
+            "partnership": page.assessment.partnership,
+            "assessment": page.assessment,
+            "threats": page.threats,
+            "findings_by_theme": page.findings_by_theme,
             "formula": scoring.FORMULA,
             "parts": PARTS,
-            "can_change": may(request, CHANGE, assessment),
-            "changes": history,
+            "can_change": may(request, CHANGE, page.assessment),
+            "changes": page.changes,
         },
     )
 
@@ -145,23 +131,31 @@ def threat_create(request, slug: str, pk: int):
 @login_required
 def threat_edit(request, slug: str, pk: int, threat_pk: int):
     assessment = assessment_of(request, slug, pk, CHANGE)
-    return _threat_form(request, assessment, get_object_or_404(Threat, pk=threat_pk, assessment=assessment))
+    return _threat_form(request, assessment, _threat(assessment, threat_pk))
 
 
 @login_required
 @require_POST
 def threat_delete(request, slug: str, pk: int, threat_pk: int):
     assessment = assessment_of(request, slug, pk, CHANGE)
-    threat = get_object_or_404(Threat, pk=threat_pk, assessment=assessment)
+    threat = _threat(assessment, threat_pk)
     services.delete_threat(actor=request.user, threat=threat)
     messages.success(request, f"'{threat.name}' has been removed from the ranking.")
     return redirect(_detail_url(assessment, "threats"))
+
+
+def _threat(assessment: StrategicAssessment, threat_pk: int) -> Threat:
+    return pages.one_or_404(queries.threats_in(assessment), "threat", pk=threat_pk)
 
 
 def _part(part: str):
     if part not in PARTS:
         raise Http404("No such part of an assessment.")
     return PARTS[part]
+
+
+def _item(assessment: StrategicAssessment, kind, item_pk: int):
+    return pages.one_or_404(queries.parts_in(kind.model, assessment), kind.singular, pk=item_pk)
 
 
 def _part_form(request, assessment, kind, instance):
@@ -190,7 +184,7 @@ def part_create(request, slug: str, pk: int, part: str):
     kind = _part(part)
     instance = kind.model(assessment=assessment)
     if kind.model is Recommendation and request.method == "GET":
-        instance.number = assessment.recommendations.count() + 1
+        instance.number = queries.next_recommendation_number(assessment)
     return _part_form(request, assessment, kind, instance)
 
 
@@ -198,7 +192,7 @@ def part_create(request, slug: str, pk: int, part: str):
 def part_edit(request, slug: str, pk: int, part: str, item_pk: int):
     assessment = assessment_of(request, slug, pk, CHANGE)
     kind = _part(part)
-    return _part_form(request, assessment, kind, get_object_or_404(kind.model, pk=item_pk, assessment=assessment))
+    return _part_form(request, assessment, kind, _item(assessment, kind, item_pk))
 
 
 @login_required
@@ -206,6 +200,6 @@ def part_edit(request, slug: str, pk: int, part: str, item_pk: int):
 def part_delete(request, slug: str, pk: int, part: str, item_pk: int):
     assessment = assessment_of(request, slug, pk, CHANGE)
     kind = _part(part)
-    services.delete_part(actor=request.user, part=get_object_or_404(kind.model, pk=item_pk, assessment=assessment))
+    services.delete_part(actor=request.user, part=_item(assessment, kind, item_pk))
     messages.success(request, f"The {kind.singular} has been removed.")
     return redirect(_detail_url(assessment, kind.anchor))

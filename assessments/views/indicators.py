@@ -5,25 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from csp_portal.organisations.permissions import authorize
 
-from .. import charts
-from ..analysis import analyse, period_code
+from .. import charts, queries
+from ..analysis import period_code
 from ..forms import IndicatorForm, IndicatorValueForm, IndicatorValuesUploadForm
 from ..models import Indicator
-from ..queries import crime_types, indicator_values
 from ..services import indicators as services
-from .common import CHANGE, ENTER_VALUES, VIEW, evidence_of, may
+from .common import CHANGE, ENTER_VALUES, VIEW, evidence_of, found_at, may
 
 
 def _indicator(request, slug: str, pk: int, permission: str = VIEW) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("partnership", "authority"), pk=pk, partnership__slug=slug
-    )
-    authorize(request.user, permission, indicator)
-    return indicator
+    return found_at(request, queries.indicators_at(slug), "indicator", pk, permission)
 
 
 def chart_for(indicator: Indicator, analysis) -> str | None:
@@ -42,16 +37,7 @@ def chart_for(indicator: Indicator, analysis) -> str | None:
 @login_required
 def indicator_list(request, slug: str):
     partnership = evidence_of(request, slug)
-    indicators = list(
-        Indicator.objects.filter(partnership=partnership).select_related("authority").prefetch_related("values")
-    )
-    rows = [
-        {
-            "indicator": i,
-            "analysis": analyse(indicator_values(i, partnership), i.frequency, i.desired_direction, i.target),
-        }
-        for i in indicators
-    ]
+    rows = queries.indicator_rows(partnership)
     return render(
         request,
         "assessments/indicator_list.html",
@@ -60,7 +46,9 @@ def indicator_list(request, slug: str):
 
 
 def _indicator_form(request, partnership, indicator=None):
-    form = IndicatorForm(request.POST or None, instance=indicator, partnership=partnership, crime_types=crime_types())
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, partnership=partnership, crime_types=queries.crime_types()
+    )
     if request.method == "POST" and form.is_valid():
         saved = services.save_indicator(
             actor=request.user, indicator=form.instance, threats=form.cleaned_data["threats"]
@@ -120,11 +108,7 @@ def indicator_detail(request, slug: str, pk: int):
                 )
                 messages.success(request, "The figure has been recorded.")
                 return redirect("assessments:indicator_detail", slug=slug, pk=pk)
-    analysis = analyse(
-        indicator_values(indicator, partnership), indicator.frequency, indicator.desired_direction, indicator.target
-    )
-    if not indicator.is_from_crime_data:
-        analysis.add_notes(dict(indicator.values.exclude(note="").values_list("period_start", "note")))
+    analysis = queries.indicator_analysis(indicator)
     return render(
         request,
         "assessments/indicator_detail.html",
@@ -133,7 +117,7 @@ def indicator_detail(request, slug: str, pk: int):
             "indicator": indicator,
             "analysis": analysis,
             "chart": chart_for(indicator, analysis),
-            "threats": indicator.threats.select_related("assessment"),
+            "threats": queries.threats_measured_by(indicator),
             "can_change": may(request, CHANGE, indicator),
             "can_enter": can_enter,
             "value_form": value_form,
