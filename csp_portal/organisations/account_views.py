@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from . import services
 from .forms import PasswordResetRequestForm, TokenForm, TurnOffTwoFactorForm
 from .models import SignInEvent
+from .queries import roles_of
 
 
 def _next_url(request) -> str:
@@ -42,11 +43,10 @@ def _qr_code_data_uri(text: str) -> str:
 @login_required
 def account(request):
     """Who you are, the roles you hold and whether two-factor authentication is on."""
-    roles = request.user.roles.select_related("partnership")
     return render(
         request,
         "organisations/account.html",
-        {"roles": roles, "two_factor_on": user_has_device(request.user)},
+        {"roles": roles_of(request.user), "two_factor_on": user_has_device(request.user)},
     )
 
 

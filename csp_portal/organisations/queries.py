@@ -17,6 +17,16 @@ _WORKING_ROLE_RANK = Case(
 )
 
 
+def partnerships_listed(user) -> QuerySet[Partnership]:
+    """Every partnership the user may open, grouped by kind and then by name, for the list of partnerships."""
+    return Partnership.objects.for_user(user).select_related("county_board").order_by("kind", "name")
+
+
+def roles_of(user) -> QuerySet[Role]:
+    """The roles the user holds, with their partnerships, for their account page."""
+    return user.roles.select_related("partnership")
+
+
 def partnerships_with_a_role(user) -> QuerySet[Partnership]:
     """The partnerships where the user holds a role: what the switcher offers. Districts seen
     through a county role are opened from the county's overview instead."""

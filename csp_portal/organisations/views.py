@@ -5,9 +5,9 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import SwitchPartnershipForm
-from .models import Partnership, Role
+from .models import Role
 from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
-from .queries import members_of, partnership_overview
+from .queries import members_of, partnership_overview, partnerships_listed
 
 
 @login_required
@@ -25,8 +25,7 @@ def home(request):
 
 @login_required
 def partnership_list(request):
-    partnerships = Partnership.objects.for_user(request.user).select_related("county_board").order_by("kind", "name")
-    return render(request, "organisations/partnership_list.html", {"partnerships": partnerships})
+    return render(request, "organisations/partnership_list.html", {"partnerships": partnerships_listed(request.user)})
 
 
 @login_required
