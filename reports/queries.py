@@ -13,33 +13,27 @@ from .models import Decision, ReportJob, ReportSettings, ReportVersion
 QUARTERS_OFFERED = 8
 
 
-def versions_of(partnership: Partnership) -> QuerySet[ReportVersion]:
-    """Issued reports, newest quarter and version first (without their snapshots, which are large)."""
+def versions_of(partnership: Partnership, quarter: Quarter | None = None) -> QuerySet[ReportVersion]:
+    """Issued reports (of ``quarter``, if given), newest quarter and version first (without their
+    snapshots, which are large)."""
+    versions = ReportVersion.objects.filter(partnership=partnership)
+    if quarter is not None:
+        versions = versions.filter(year=quarter.year, number=quarter.number)
     return (
-        ReportVersion.objects.filter(partnership=partnership)
-        .select_related("issued_by", "partnership")
-        .defer("snapshot")
-        .order_by("-year", "-number", "-version")
+        versions.select_related("issued_by", "partnership").defer("snapshot").order_by("-year", "-number", "-version")
     )
 
 
-def version_in(partnership: Partnership, version_id: int) -> ReportVersion | None:
-    return versions_of(partnership).filter(pk=version_id).first()
+def jobs_in(partnership: Partnership) -> QuerySet[ReportJob]:
+    """The partnership's report jobs, with who asked and what they made."""
+    return ReportJob.objects.filter(partnership=partnership).select_related("requested_by", "result", "partnership")
 
 
 def jobs_of(partnership: Partnership, quarter: Quarter | None = None, limit: int = 10) -> list[ReportJob]:
-    jobs = ReportJob.objects.filter(partnership=partnership).select_related("requested_by", "result", "partnership")
+    jobs = jobs_in(partnership)
     if quarter is not None:
         jobs = jobs.filter(year=quarter.year, number=quarter.number)
     return list(jobs.order_by("-created", "-pk")[:limit])
-
-
-def job_in(partnership: Partnership, job_id: int) -> ReportJob | None:
-    return (
-        ReportJob.objects.filter(partnership=partnership, pk=job_id)
-        .select_related("requested_by", "result", "partnership")
-        .first()
-    )
 
 
 def settings_of(partnership: Partnership) -> ReportSettings:
@@ -53,12 +47,10 @@ def quarters_offered(today_quarter: Quarter | None = None) -> list[Quarter]:
     return [current - n for n in range(QUARTERS_OFFERED)]
 
 
-def escalation_in(partnership: Partnership, return_id: int) -> ProgressReturn | None:
-    """A progress return of the partnership, with what the decision page shows."""
-    return (
-        ProgressReturn.objects.filter(pk=return_id, action__priority__plan__partnership=partnership)
-        .select_related("action__priority__plan__partnership", "action__lead_user", "action__lead_agency")
-        .first()
+def returns_in(partnership: Partnership) -> QuerySet[ProgressReturn]:
+    """The progress returns of the partnership's actions, with what the decision page shows."""
+    return ProgressReturn.objects.filter(action__priority__plan__partnership=partnership).select_related(
+        "action__priority__plan__partnership", "action__lead_user", "action__lead_agency"
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actionplans.queries import reporting_quarter
+from csp_portal import pages
 from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
@@ -27,11 +28,6 @@ PREPARE = "reports.prepare_reports"
 
 def _may_prepare(request, partnership) -> bool:
     return request.user.has_perm(PREPARE, partnership)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 # -- The dashboard ------------------------------------------------------------------------------------
@@ -85,9 +81,7 @@ def report_list(request, slug: str):
 @login_required
 def report_download(request, slug: str, version_id: int):
     partnership = partnership_for(request.user, slug, VIEW)
-    version = queries.version_in(partnership, version_id)
-    if version is None:
-        raise Http404("No such report in this partnership.")
+    version = pages.one_or_404(queries.versions_of(partnership), "report", pk=version_id)
     return _pdf_response(version.pdf, version.filename)
 
 
@@ -106,7 +100,7 @@ def _pdf_response(file, filename: str) -> FileResponse:
 
 def _quarter_context(request, partnership, quarter: Quarter, **extra) -> dict:
     can_prepare = _may_prepare(request, partnership)
-    versions = list(queries.versions_of(partnership).filter(year=quarter.year, number=quarter.number))
+    versions = list(queries.versions_of(partnership, quarter))
     context = {
         "partnership": partnership,
         "quarter": quarter,
@@ -150,7 +144,7 @@ def report_request(request, slug: str, quarter: Quarter):
         try:
             job = services.request_report(partnership, quarter, actor=request.user, kind=form.cleaned_data["kind"])
         except ValidationError as error:
-            _add_errors(form, error)
+            pages.show_refusal(form, error)
         else:
             return redirect(job)
     context = _quarter_context(request, partnership, quarter, request_form=form, errors=error_links(form))
@@ -162,10 +156,7 @@ def report_request(request, slug: str, quarter: Quarter):
 
 def _job(request, slug: str, job_id: int) -> ReportJob:
     partnership = partnership_for(request.user, slug, PREPARE)
-    job = queries.job_in(partnership, job_id)
-    if job is None:
-        raise Http404("No such report job in this partnership.")
-    return job
+    return pages.one_or_404(queries.jobs_in(partnership), "report job", pk=job_id)
 
 
 def _followed_job(request, slug: str, job_id: int) -> ReportJob:
@@ -226,15 +217,15 @@ def report_job_download(request, slug: str, job_id: int):
 def report_decision(request, slug: str, return_id: int):
     """Record what the board decided about an escalation."""
     partnership = partnership_for(request.user, slug, PREPARE)
-    progress = queries.escalation_in(partnership, return_id)
-    if progress is None or not progress.support_needed.strip():
+    progress = pages.one_or_404(queries.returns_in(partnership), "escalation", pk=return_id)
+    if not progress.support_needed.strip():  # a return that asks nothing of the board has nothing to decide
         raise Http404("No such escalation in this partnership.")
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_decision(progress, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            pages.show_refusal(form, error)
         else:
             messages.success(
                 request, "The board's decision has been recorded. It shows on the action and in the next report."
@@ -274,7 +265,7 @@ def report_settings(request, slug: str):
                 remove_logo=form.cleaned_data.get("remove_logo", False),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            pages.show_refusal(form, error)
         else:
             messages.success(request, "The report settings have been saved. New reports and drafts use them.")
             return redirect("reports:report_list", slug=partnership.slug)
