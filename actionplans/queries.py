@@ -355,14 +355,17 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
     today = today or timezone.localdate()
     partnership_ids = [pk for pk, roles in roles_by_partnership(user).items() if roles - PSEUDO_ROLES]
     earlier = [quarter - n for n in range(OVERDUE_LOOKBACK, 0, -1)]
-    wanted = Q(year=quarter.year, number=quarter.number)
-    for q in earlier:
-        wanted |= Q(year=q.year, number=q.number)
     actions = (
         _action_queryset()
         .active()
         .filter(lead_user=user, priority__plan__partnership_id__in=partnership_ids)
-        .prefetch_related(Prefetch("returns", queryset=ProgressReturn.objects.filter(wanted), to_attr="recent_returns"))
+        .prefetch_related(
+            Prefetch(
+                "returns",
+                queryset=ProgressReturn.objects.filter(_quarters_q([*earlier, quarter])),
+                to_attr="recent_returns",
+            )
+        )
         .order_by("priority__plan__partnership__name", "priority__order", "priority_id", "order", "id")
     )
     actions = list(actions)
