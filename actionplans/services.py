@@ -7,10 +7,12 @@ writes to the change history, in the same transaction.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,52 +62,115 @@ def _money(amount: Decimal) -> str:
 # -- Checks ------------------------------------------------------------------------------------------
 
 
+class Broken(StrEnum):
+    """A rule of an action's values that they break, whoever writes them. Each caller words it for
+    its own page: the action form below (``_check_action``), a spreadsheet's cell in the importer."""
+
+    OUTCOME_OF_ANOTHER_PRIORITY = "outcome_of_another_priority"
+    LEAD_WITHOUT_ROLE = "lead_without_role"
+    INDICATOR_OF_ANOTHER_PARTNERSHIP = "indicator_of_another_partnership"
+    TARGET_WITHOUT_INDICATOR = "target_without_indicator"
+    DUE_BEFORE_START = "due_before_start"
+    FUNDING_OF_ANOTHER_PARTNERSHIP = "funding_of_another_partnership"
+    FUNDING_WITHOUT_BUDGET = "funding_without_budget"
+    OVER_ALLOCATION = "over_allocation"
+
+
+def action_problems(
+    values: dict,
+    *,
+    partnership: Partnership,
+    priority: Priority | None,
+    holds_role: Callable[[User], bool],
+    left_in: Callable[[FundingAllocation], Decimal],
+) -> dict[str, Broken]:
+    """The rules the action's ``values`` break, by the field at fault; empty when they break none.
+
+    ``priority`` is None when it is not known (an imported row naming none of the plan's); the
+    outcome is then not checked. ``holds_role(user)`` says whether the lead person holds a role in
+    the partnership; ``left_in(allocation)`` how much of the allocation this action's budget may use."""
+    broken: dict[str, Broken] = {}
+    outcome = values.get("outcome")
+    if outcome is not None and priority is not None and outcome.priority_id != priority.pk:
+        broken["outcome"] = Broken.OUTCOME_OF_ANOTHER_PRIORITY
+    lead = values.get("lead_user")
+    if lead is not None and not holds_role(lead):
+        broken["lead_user"] = Broken.LEAD_WITHOUT_ROLE
+    indicator = values.get("indicator")
+    if indicator is not None and indicator.partnership_id != partnership.pk:
+        broken["indicator"] = Broken.INDICATOR_OF_ANOTHER_PARTNERSHIP
+    if values.get("target_value") is not None and indicator is None:
+        broken["target_value"] = Broken.TARGET_WITHOUT_INDICATOR
+    start, due = values.get("start_date"), values.get("due_date")
+    if start and due and due < start:
+        broken["due_date"] = Broken.DUE_BEFORE_START
+    funding, budget = values.get("funding"), values.get("budget")
+    if funding is None:
+        return broken
+    if funding.partnership_id != partnership.pk:
+        broken["funding"] = Broken.FUNDING_OF_ANOTHER_PARTNERSHIP
+    elif budget is None:
+        broken["budget"] = Broken.FUNDING_WITHOUT_BUDGET
+    elif budget > left_in(funding):
+        broken["budget"] = Broken.OVER_ALLOCATION
+    return broken
+
+
+# The rules as the action form words them, from the partnership's name and the action's funding.
+ACTION_RULE_MESSAGES = {
+    Broken.OUTCOME_OF_ANOTHER_PRIORITY: "Choose an outcome of this action's priority.",
+    Broken.LEAD_WITHOUT_ROLE: "The lead person must hold a role in {partnership}.",
+    Broken.INDICATOR_OF_ANOTHER_PARTNERSHIP: "Choose one of the partnership's indicators.",
+    Broken.TARGET_WITHOUT_INDICATOR: "A target value needs an indicator to measure it against.",
+    Broken.DUE_BEFORE_START: "The due date must be on or after the start date.",
+    Broken.FUNDING_OF_ANOTHER_PARTNERSHIP: "Choose one of the partnership's own funding allocations.",
+    Broken.FUNDING_WITHOUT_BUDGET: "Enter the budget this action commits from the {funding}.",
+}
+
+
 def _check_action(priority: Priority, values: dict, exclude_pk: int | None = None) -> None:
     """The rules an action obeys whoever writes it; all problems are reported together."""
     partnership = priority.plan.partnership
-    errors: dict[str, str] = {}
-    outcome = values.get("outcome")
-    if outcome is not None and outcome.priority_id != priority.pk:
-        errors["outcome"] = "Choose an outcome of this action's priority."
-    lead = values.get("lead_user")
-    if lead is not None and not Role.objects.filter(user=lead, partnership=partnership).exists():
-        errors["lead_user"] = f"The lead person must hold a role in {partnership.name}."
-    indicator = values.get("indicator")
-    if indicator is not None and indicator.partnership_id != partnership.pk:
-        errors["indicator"] = "Choose one of the partnership's indicators."
-    if values.get("target_value") is not None and indicator is None:
-        errors["target_value"] = "A target value needs an indicator to measure it against."
-    start, due = values.get("start_date"), values.get("due_date")
-    if start and due and due < start:
-        errors["due_date"] = "The due date must be on or after the start date."
-    funding = values.get("funding")
-    budget = values.get("budget")
-    if funding is not None:
-        if funding.partnership_id != partnership.pk:
-            errors["funding"] = "Choose one of the partnership's own funding allocations."
-        elif budget is None:
-            errors["budget"] = f"Enter the budget this action commits from the {funding}."
+    # Looked up once: the rule reads what is left and the message says it, under the same lock.
+    funds = functools.cache(functools.partial(_locked_left, exclude_pk=exclude_pk))
+    broken = action_problems(
+        values,
+        partnership=partnership,
+        priority=priority,
+        holds_role=lambda user: Role.objects.filter(user=user, partnership=partnership).exists(),
+        left_in=lambda funding: funds(funding)[1],
+    )
+    errors = {}
+    for name, rule in broken.items():
+        if rule == Broken.OVER_ALLOCATION:
+            errors[name] = _overspent(*funds(values["funding"]), values["budget"])
         else:
-            problem = _over_allocation(funding, budget, exclude_pk)
-            if problem:
-                errors["budget"] = problem
+            errors[name] = ACTION_RULE_MESSAGES[rule].format(
+                partnership=partnership.name, funding=values.get("funding")
+            )
     if errors:
         raise ValidationError(errors)
 
 
-def _over_allocation(funding: FundingAllocation, budget: Decimal, exclude_pk: int | None) -> str | None:
-    """Why ``budget`` cannot be committed from ``funding``, or None. Locks the allocation, so two
-    officers committing the last pounds at once cannot both succeed."""
+def _locked_left(funding: FundingAllocation, exclude_pk: int | None) -> tuple[FundingAllocation, Decimal]:
+    """The allocation, locked so that two officers committing the last pounds at once cannot both
+    succeed, and what it has left beside the action ``exclude_pk``."""
     allocation = FundingAllocation.objects.select_for_update().get(pk=funding.pk)
-    committed = queries.committed_from(allocation, exclude_pk=exclude_pk)
-    remaining = allocation.amount - committed
-    if budget > remaining:
-        return (
-            f"The {allocation} has {_money(remaining)} left of {_money(allocation.amount)}: a budget of "
-            f"{_money(budget)} is {_money(budget - remaining)} more than remains. Lower the budget or choose "
-            "another funding source."
-        )
-    return None
+    return allocation, allocation.amount - queries.committed_from(allocation, exclude_pk=exclude_pk)
+
+
+def _overspent(allocation: FundingAllocation, remaining: Decimal, budget: Decimal) -> str:
+    return (
+        f"The {allocation} has {_money(remaining)} left of {_money(allocation.amount)}: a budget of "
+        f"{_money(budget)} is {_money(budget - remaining)} more than remains. Lower the budget or choose "
+        "another funding source."
+    )
+
+
+def _over_allocation(funding: FundingAllocation, budget: Decimal, exclude_pk: int | None) -> str | None:
+    """Why ``budget`` cannot be committed from ``funding``, or None (the allocation is locked)."""
+    allocation, remaining = _locked_left(funding, exclude_pk)
+    return _overspent(allocation, remaining, budget) if budget > remaining else None
 
 
 # -- Actions -----------------------------------------------------------------------------------------
