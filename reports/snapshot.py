@@ -15,6 +15,7 @@ import base64
 import io
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,8 +24,9 @@ from django.utils import timezone
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn
 from actionplans.queries import allocations_of
-from assessments.analysis import analyse, resample_months
+from assessments.analysis import analyse
 from assessments.models import CrimeCount, Indicator
+from assessments.queries import in_periods
 from csp_portal.organisations.models import Authority, Partnership
 from csp_portal.quarters import Quarter
 from priorities.models import Outcome, Plan, Priority
@@ -85,6 +87,14 @@ def signed(value: Decimal | None, suffix: str = "") -> str:
 
 def counts_dict(counter: Counter) -> dict[str, int]:
     return {key: counter.get(key, 0) for key in RAG_ORDER} | {"total": sum(counter.values())}
+
+
+def sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """RAG counts (as ``counts_dict`` writes them) added up."""
+    total: Counter = Counter()
+    for each in counts:
+        total.update({key: value for key, value in each.items() if key != "total"})
+    return counts_dict(total)
 
 
 # -- Reading ------------------------------------------------------------------------------------------
@@ -409,19 +419,8 @@ def _indicator_values(partnership: Partnership, indicators: list[Indicator], qua
         summed: Counter = Counter()
         for authority_id in wanted[indicator.pk]:
             summed.update(monthly.get((authority_id, indicator.crime_type), {}))
-        result[indicator.pk] = _resampled(summed, indicator.frequency)
+        result[indicator.pk] = in_periods(summed, indicator.frequency)
     return result
-
-
-def _resampled(monthly: Counter, frequency: str) -> dict:
-    import pandas as pd
-
-    if not monthly:
-        return {}
-    series = pd.Series({pd.Timestamp(m): n for m, n in monthly.items()}).sort_index()
-    series = series.reindex(pd.date_range(series.index.min(), series.index.max(), freq="MS"))
-    summed = resample_months(series.dropna(), frequency)
-    return {stamp.date(): Decimal(int(value)) for stamp, value in summed.items()}
 
 
 def _indicators(partnership: Partnership, quarter: Quarter) -> list[dict]:
@@ -510,10 +509,24 @@ def _rollup(county: Partnership, sections: list[dict], quarter: Quarter) -> dict
     if county.kind != Partnership.Kind.COUNTY:
         return None
     districts = list(Partnership.objects.filter(county_board=county).prefetch_related("authorities").order_by("name"))
-    county_ids = [s["id"] for s in sections]
-    supporting = list(
+    supporting = _supporting(county, [s["id"] for s in sections])
+    rags = _rags_by_priority(supporting, quarter)
+    by_pair: dict[tuple[int, int], list[Priority]] = defaultdict(list)
+    for priority in supporting:
+        by_pair[(priority.supports_id, priority.plan.partnership_id)].append(priority)
+    rows = [_rollup_row(section, districts, by_pair, rags) for section in sections]
+    return {
+        "districts": [d.name for d in districts],
+        "priorities": rows,
+        "counts": sum_counts(row["counts"] for row in rows),
+    }
+
+
+def _supporting(county: Partnership, county_priority_ids: list[int]) -> list[Priority]:
+    """The priorities of the agreed plans of the CSPs under the board that support its priorities."""
+    return list(
         Priority.objects.filter(
-            supports_id__in=county_ids,
+            supports_id__in=county_priority_ids,
             plan__partnership__county_board=county,
             plan__status=Plan.Status.AGREED,
         )
@@ -521,50 +534,47 @@ def _rollup(county: Partnership, sections: list[dict], quarter: Quarter) -> dict
         .select_related("plan")
         .order_by("plan__partnership__name", "order", "id")
     )
+
+
+def _rags_by_priority(priorities: list[Priority], quarter: Quarter) -> dict[int, Counter]:
+    """{priority id: RAG counts of its active actions by their latest accepted returns}."""
     actions = list(
         Action.objects.active()
-        .filter(priority__in=supporting)
+        .filter(priority__in=priorities)
         .exclude(status=Action.Status.CANCELLED)
         .only("id", "priority_id", "status")
     )
     accepted = latest_accepted([a.pk for a in actions], quarter)
-    rag_by_priority: dict[int, Counter] = defaultdict(Counter)
+    rags: dict[int, Counter] = defaultdict(Counter)
     for action in actions:
-        rag_by_priority[action.priority_id][action_rag(action, accepted.get(action.pk))] += 1
-    by_pair: dict[tuple[int, int], list[Priority]] = defaultdict(list)
-    for priority in supporting:
-        by_pair[(priority.supports_id, priority.plan.partnership_id)].append(priority)
-    rows = []
-    for section in sections:
-        districts_rows, total = [], Counter()
-        for district in districts:
-            linked = by_pair.get((section["id"], district.pk), [])
-            counts = Counter()
-            for priority in linked:
-                counts.update(rag_by_priority[priority.pk])
-            total.update(counts)
-            districts_rows.append(
-                {
-                    "partnership": district.name,
-                    "slug": district.slug,
-                    "area_kind": _area_kind(district),
-                    "priorities": [p.title for p in linked],
-                    "counts": counts_dict(counts),
-                }
-            )
-        rows.append(
+        rags[action.priority_id][action_rag(action, accepted.get(action.pk))] += 1
+    return rags
+
+
+def _rollup_row(section: dict, districts: list[Partnership], by_pair: dict, rags: dict[int, Counter]) -> dict:
+    """One county priority in the roll-up: each CSP's priorities supporting it and their RAG counts."""
+    district_rows = []
+    for district in districts:
+        linked = by_pair.get((section["id"], district.pk), [])
+        counts: Counter = Counter()
+        for priority in linked:
+            counts.update(rags[priority.pk])
+        district_rows.append(
             {
-                "priority": section["title"],
-                "number": section["number"],
-                "districts": [d for d in districts_rows if d["priorities"]],
-                "not_linked": [d["partnership"] for d in districts_rows if not d["priorities"]],
-                "counts": counts_dict(total),
+                "partnership": district.name,
+                "slug": district.slug,
+                "area_kind": _area_kind(district),
+                "priorities": [p.title for p in linked],
+                "counts": counts_dict(counts),
             }
         )
-    overall = Counter()
-    for row in rows:
-        overall.update({k: v for k, v in row["counts"].items() if k != "total"})
-    return {"districts": [d.name for d in districts], "priorities": rows, "counts": counts_dict(overall)}
+    return {
+        "priority": section["title"],
+        "number": section["number"],
+        "districts": [d for d in district_rows if d["priorities"]],
+        "not_linked": [d["partnership"] for d in district_rows if not d["priorities"]],
+        "counts": sum_counts(d["counts"] for d in district_rows),
+    }
 
 
 # -- The snapshot -------------------------------------------------------------------------------------
@@ -606,36 +616,11 @@ def build(
     plans = _plans(partnership)
     sections, action_dicts, changes = _priorities(plans, quarter)
     required, recorded = _decisions(partnership, quarter, sections, action_dicts)
-    actions = list(action_dicts.values())
-    totals, previous = Counter(), Counter()
-    for section in sections:
-        totals.update({k: v for k, v in section["counts"].items() if k != "total"})
-        previous.update({k: v for k, v in section["previous_counts"].items() if k != "total"})
-    appendix = [
-        {
-            "number": s["number"],
-            "title": s["title"],
-            "returns": [{"action": a, "progress": a["this_quarter"]} for a in s["actions"]],
-        }
-        for s in sections
-    ]
     when = issued_at or timezone.now()
     return {
         "schema": SCHEMA,
-        "partnership": {
-            "name": partnership.name,
-            "slug": partnership.slug,
-            "kind": partnership.kind,
-            "kind_label": partnership.get_kind_display(),
-            "is_county": partnership.kind == Partnership.Kind.COUNTY,
-        },
-        "quarter": {
-            "label": quarter.label,
-            "slug": quarter.slug,
-            "months": quarter.months,
-            "previous": quarter.previous().label,
-            "deadline": day(quarter.deadline()),
-        },
+        "partnership": _partnership(partnership),
+        "quarter": _quarter(quarter),
         "document": {
             "status": status,
             "version": version,
@@ -645,29 +630,71 @@ def build(
             "title": f"{partnership.name}: quarterly monitoring report, {quarter.label}",
         },
         "branding": _branding(partnership),
-        "plans": [
-            {
-                "title": plan.title,
-                "kind_label": "Community Safety Agreement" if partnership.kind == Partnership.Kind.COUNTY else "Plan",
-                "period": plan.period_label,
-            }
-            for plan in plans
-        ],
+        "plans": [_plan_heading(partnership, plan) for plan in plans],
         "priorities": sections,
-        "summary": {
-            "counts": counts_dict(totals),
-            "previous_counts": counts_dict(previous),
-            "actions": len(actions),
-            "expected": sum(a["expected"] for a in actions),
-            "received": sum(1 for a in actions if a["this_quarter"] and a["this_quarter"]["status"] in DONE),
-            "accepted": sum(1 for a in actions if a["this_quarter"] and a["this_quarter"]["status"] == "accepted"),
-            "outstanding": sum(a["outstanding"] for a in actions),
-            "changes": changes,
-        },
+        "summary": _summary(sections, list(action_dicts.values()), changes),
         "decisions_required": required,
         "decisions_recorded": recorded,
         "indicators": _indicators(partnership, quarter),
         "funding": _funding(partnership, quarter),
         "rollup": _rollup(partnership, sections, quarter),
-        "appendix": appendix,
+        "appendix": _appendix(sections),
     }
+
+
+def _partnership(partnership: Partnership) -> dict:
+    return {
+        "name": partnership.name,
+        "slug": partnership.slug,
+        "kind": partnership.kind,
+        "kind_label": partnership.get_kind_display(),
+        "is_county": partnership.kind == Partnership.Kind.COUNTY,
+    }
+
+
+def _quarter(quarter: Quarter) -> dict:
+    return {
+        "label": quarter.label,
+        "slug": quarter.slug,
+        "months": quarter.months,
+        "previous": quarter.previous().label,
+        "deadline": day(quarter.deadline()),
+    }
+
+
+def _plan_heading(partnership: Partnership, plan: Plan) -> dict:
+    # A county board's plan is its Community Safety Agreement.
+    county = partnership.kind == Partnership.Kind.COUNTY
+    return {
+        "title": plan.title,
+        "kind_label": "Community Safety Agreement" if county else "Plan",
+        "period": plan.period_label,
+    }
+
+
+def _summary(sections: list[dict], actions: list[dict], changes: list[dict]) -> dict:
+    """The executive summary: RAG counts over every priority, now and last quarter, and the returns
+    expected, received, accepted and outstanding."""
+    this_quarter = [a["this_quarter"] for a in actions if a["this_quarter"]]
+    return {
+        "counts": sum_counts(s["counts"] for s in sections),
+        "previous_counts": sum_counts(s["previous_counts"] for s in sections),
+        "actions": len(actions),
+        "expected": sum(a["expected"] for a in actions),
+        "received": sum(1 for progress in this_quarter if progress["status"] in DONE),
+        "accepted": sum(1 for progress in this_quarter if progress["status"] == "accepted"),
+        "outstanding": sum(a["outstanding"] for a in actions),
+        "changes": changes,
+    }
+
+
+def _appendix(sections: list[dict]) -> list[dict]:
+    """Each priority's returns for the quarter, in full."""
+    return [
+        {
+            "number": s["number"],
+            "title": s["title"],
+            "returns": [{"action": a, "progress": a["this_quarter"]} for a in s["actions"]],
+        }
+        for s in sections
+    ]
