@@ -1,42 +1,23 @@
-"""Factories for action plans, and the plans and priorities they hang off."""
+"""Factories for action plans; the plans, priorities and outcomes they hang off come from the
+priorities tests' factories, so that each model has one."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import factory
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn
-from priorities.models import Outcome, Plan, Priority
 from tests.factories import PartnershipFactory
+from tests.priorities.factories import OutcomeFactory, PlanFactory, PriorityFactory
 
-
-class PlanFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Plan
-
-    partnership = factory.SubFactory(PartnershipFactory)
-    title = factory.Sequence(lambda n: f"Community Safety Plan {n}")
-    period_start = date(2025, 4, 1)
-    period_end = date(2028, 3, 31)
-    status = Plan.Status.AGREED
-
-
-class PriorityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Priority
-
-    plan = factory.SubFactory(PlanFactory)
-    title = factory.Sequence(lambda n: f"Priority {n}")
-    order = factory.Sequence(lambda n: n)
-
-
-class OutcomeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Outcome
-
-    priority = factory.SubFactory(PriorityFactory)
-    text = factory.Sequence(lambda n: f"Outcome {n}")
-    order = factory.Sequence(lambda n: n)
+__all__ = [
+    "ActionFactory",
+    "AllocationFactory",
+    "OutcomeFactory",
+    "PlanFactory",
+    "PriorityFactory",
+    "ReturnFactory",
+]
 
 
 class AllocationFactory(factory.django.DjangoModelFactory):

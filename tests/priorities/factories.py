@@ -1,4 +1,5 @@
-"""factory_boy factories for plans, priorities, priority setting and the evidence they cite."""
+"""factory_boy factories for plans, priorities, priority setting and the evidence they cite: the only
+ones for these models (tests.actionplans.factories imports the plan, priority and outcome ones)."""
 
 from datetime import date
 
@@ -62,7 +63,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
         model = Outcome
 
     priority = factory.SubFactory(PriorityFactory)
-    text = factory.Sequence(lambda n: f"Reduce repeat referrals {n}")
+    text = factory.Sequence(lambda n: f"Outcome {n}")
     order = factory.Sequence(lambda n: n + 1)
 
 
