@@ -25,10 +25,6 @@ DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
 QUARTERS_SHOWN = 4  # the RAG history on the action plan page
 
 
-def deadline(quarter: Quarter) -> date:
-    return quarter.deadline()
-
-
 def reporting_quarter(today: date | None = None) -> Quarter:
     """The quarter whose returns are due next: the quarter just ended until its deadline passes,
     then the quarter under way."""

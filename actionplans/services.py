@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -281,9 +281,9 @@ def move_action_to_priority(action: Action, *, actor: User | None, priority: Pri
     """Move the action to the end of another priority's action plan in the same partnership. Its
     outcome is cleared, since outcomes belong to a priority."""
     if priority.plan.partnership_id != action.priority.plan.partnership_id:
-        raise ValidationError("An action can only move to a priority of the same partnership.")
+        raise ValidationError({"priority": "An action can only move to a priority of the same partnership."})
     if priority.pk == action.priority_id:
-        raise ValidationError("The action is already under that priority.")
+        raise ValidationError({"priority": "The action is already under that priority."})
     current = Action.objects.select_for_update().get(pk=action.pk)
     current.priority = priority
     current.outcome = None
@@ -365,7 +365,10 @@ def change_allocation(allocation: FundingAllocation, *, actor: User | None, amou
     committed = queries.committed_from(locked)
     if amount < committed:
         raise ValidationError(
-            f"Actions already commit {_money(committed)} from the {locked}: the amount cannot be less than that."
+            {
+                "amount": f"Actions already commit {_money(committed)} from the {locked}: "
+                "the amount cannot be less than that."
+            }
         )
     locked.amount, locked.notes = amount, notes
     writes.save(locked, actor=actor)
@@ -515,7 +518,7 @@ def _send_reminder(partnership: Partnership, quarter: Quarter, lead: User, actio
     context = {
         "partnership": partnership,
         "quarter": quarter,
-        "deadline": queries.deadline(quarter),
+        "deadline": quarter.deadline(),
         "lead": lead,
         "actions": actions,
         "kind": kind,
@@ -557,10 +560,10 @@ def due_reminders(today: date) -> list[tuple[Quarter, str]]:
     due = []
     current = Quarter.of(today)
     for quarter in (current - 2, current - 1, current):
-        deadline = queries.deadline(quarter)
+        deadline = quarter.deadline()
         if deadline - timedelta(days=before) <= today < deadline:
             due.append((quarter, ReminderSent.Kind.BEFORE))
-        if deadline + timedelta(days=after) <= today <= queries.deadline(quarter.next()):
+        if deadline + timedelta(days=after) <= today <= quarter.next().deadline():
             due.append((quarter, ReminderSent.Kind.AFTER))
     return due
 
@@ -600,10 +603,3 @@ def _claim_and_send(partnership: Partnership, quarter: Quarter, lead: User, acti
     except IntegrityError:
         return 0  # claimed by another run
     return 1
-
-
-def budget_committed(partnership: Partnership) -> Decimal:
-    """Everything the partnership's active actions commit from its allocations."""
-    return Action.objects.in_partnership(partnership).active().exclude(funding=None).aggregate(total=Sum("budget"))[
-        "total"
-    ] or Decimal("0")

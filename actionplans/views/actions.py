@@ -131,7 +131,7 @@ def action_move(request, slug: str, action_id: int):
         try:
             services.move_action_to_priority(action, actor=request.user, priority=form.cleaned_data["priority"])
         except ValidationError as error:
-            form.add_error("priority", error)
+            pages.show_refusal(form, error)
         else:
             messages.success(request, f"“{action.title}” has moved to {action.priority.title}.")
             return redirect("actionplans:priority_plan", slug, old_priority.pk)

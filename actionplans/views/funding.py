@@ -63,7 +63,7 @@ def funding_edit(request, slug: str, allocation_id: int):
                 allocation, actor=request.user, amount=form.cleaned_data["amount"], notes=form.cleaned_data["notes"]
             )
         except ValidationError as error:
-            form.add_error("amount", error)
+            pages.show_refusal(form, error)
         else:
             messages.success(request, f"The {allocation} has been saved.")
             return redirect("actionplans:funding", slug)
