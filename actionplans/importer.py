@@ -176,6 +176,12 @@ def _cells(table: tables.Table, number: int, values: tuple) -> tuple[dict[str, s
     return cell, problems
 
 
+def _cell_problem(number: int, column: str, message: str, position: dict[str, int]) -> Problem:
+    if column not in position:  # a rule's column the file leaves out: a funding source with no Budget column
+        return Problem(number, None, None, f"{message} in a '{column}' column")
+    return Problem(number, column, tables.column_letter(position[column] + 1), message)
+
+
 def check_rows(
     plan: Plan, table: tables.Table, default_priority: Priority | None = None
 ) -> tuple[list[Row], list[Problem]]:
@@ -192,8 +198,7 @@ def check_rows(
         if not any(cell.values()):
             continue  # blank rows between sections are fine
         row = read_row(cell, sheet)
-        for column, message in row.problems:
-            problems.append(Problem(number, column, tables.column_letter(position[column] + 1), message))
+        problems.extend(_cell_problem(number, column, message, position) for column, message in row.problems)
         if row.priority is not None:
             rows.append(Row(number, row.priority, row.values, row.others))
     return rows, problems

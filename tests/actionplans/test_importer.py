@@ -191,6 +191,19 @@ def test_a_file_full_of_errors_writes_nothing_and_lists_every_error(cast, seed_p
     assert not Action.objects.exists()
 
 
+def test_a_funding_source_without_a_budget_column_asks_for_one(cast, seed_plan):
+    """A rule about a column the file leaves out names the column to add (this once raised KeyError)."""
+    data = (
+        b"Priority,Action,Activity,Resources Required,Timescale,Lead Agency and others responsible,Targets,"
+        b"Funding source\r\nRoad safety,Speed watch,,,,,,OPCC grant 2011/12\r\n"
+    )
+    with pytest.raises(importer.ImportFailed) as caught:
+        importer.import_actions(seed_plan, actor=cast.officer, data=data, filename="plan.csv")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "Row 2: enter the budget this action commits from the OPCC grant 2011/12 in a 'Budget' column"
+    ]
+
+
 def test_missing_columns_are_reported_before_any_row(cast, seed_plan):
     data = b"Action,Activity,Targets,Colour\r\nPatrols,Visits,Fewer\r\n"
     with pytest.raises(importer.ImportFailed) as caught:
