@@ -14,13 +14,19 @@ idempotent: running them twice leaves the same rows. Any installed app can add i
 
 Orders below 500 belong to this app: 100 areas, 200 partnerships, 300 agencies, 400 people.
 
+The data (names, codes, texts, figures) is kept apart from the steps, in TOML files in each app's
+``data`` folder that say where it comes from; a demo module reads its own with
+``read_data(__file__, "demo_....toml")``. This app's is ``data/demo_lancashire.toml``.
 Representatives are given by role title only; the source documents name real people, the demo must not.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 
 from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
@@ -82,6 +88,13 @@ def load(*, password: str = DEFAULT_PASSWORD) -> DemoContext:
     return ctx
 
 
+def read_data(module_file: str, name: str) -> dict:
+    """A demo data file, TOML in the ``data`` folder beside the module ``module_file`` (``__file__``).
+    Decimals are read exactly, so that figures match the published ones."""
+    with open(Path(module_file).resolve().parent / "data" / name, "rb") as file:
+        return tomllib.load(file, parse_float=Decimal)
+
+
 @dataclass
 class _Tally:
     created: int = 0
@@ -111,30 +124,14 @@ def _upsert(model: type[models.Model], tally: _Tally, lookup: dict, values: dict
 
 # -- Areas -------------------------------------------------------------------------------------------
 
-FORCE = ("E23000003", "Lancashire")
-COUNTY = ("E10000017", "Lancashire County Council")
-WEST, EAST, SOUTH = "West", "East", "South"
-
+DATA = read_data(__file__, "demo_lancashire.toml")
+FORCE = (DATA["force"]["code"], DATA["force"]["name"])
+COUNTY = (DATA["county"]["code"], DATA["county"]["name"])
 # ONS code, name, kind, police division, and the CSP code the ONS December 2019 lookup gives it.
 AUTHORITIES = [
-    ("E06000008", "Blackburn with Darwen", Authority.Kind.UNITARY, EAST, "E22000150"),
-    ("E06000009", "Blackpool", Authority.Kind.UNITARY, WEST, "E22000151"),
-    ("E07000117", "Burnley", Authority.Kind.DISTRICT, EAST, "E22000152"),
-    ("E07000118", "Chorley", Authority.Kind.DISTRICT, SOUTH, "E22000153"),
-    ("E07000119", "Fylde", Authority.Kind.DISTRICT, WEST, "E22000154"),
-    ("E07000120", "Hyndburn", Authority.Kind.DISTRICT, EAST, "E22000155"),
-    ("E07000121", "Lancaster", Authority.Kind.DISTRICT, WEST, "E22000156"),
-    ("E07000122", "Pendle", Authority.Kind.DISTRICT, EAST, "E22000157"),
-    ("E07000123", "Preston", Authority.Kind.DISTRICT, SOUTH, "E22000158"),
-    ("E07000124", "Ribble Valley", Authority.Kind.DISTRICT, EAST, "E22000159"),
-    ("E07000125", "Rossendale", Authority.Kind.DISTRICT, EAST, "E22000160"),
-    ("E07000126", "South Ribble", Authority.Kind.DISTRICT, SOUTH, "E22000161"),
-    ("E07000127", "West Lancashire", Authority.Kind.DISTRICT, SOUTH, "E22000162"),
-    ("E07000128", "Wyre", Authority.Kind.DISTRICT, WEST, "E22000163"),
+    (row["code"], row["name"], Authority.Kind(row["kind"]), row["division"], row["csp"]) for row in DATA["authorities"]
 ]
 CSP_CODE = {code: csp for code, _, _, _, csp in AUTHORITIES}
-LANCASTER, CHORLEY, SOUTH_RIBBLE = "E07000121", "E07000118", "E07000126"
-BLACKPOOL, PRESTON, BURNLEY = "E06000009", "E07000123", "E07000117"
 
 
 @demo_step(order=100)
@@ -143,7 +140,7 @@ def areas(ctx: DemoContext) -> None:
     forces, divisions, authorities = _Tally(), _Tally(), _Tally()
     force = _upsert(PoliceForceArea, forces, {"code": FORCE[0]}, {"name": FORCE[1]})
     division = {
-        name: _upsert(PoliceDivision, divisions, {"force": force, "name": name}, {}) for name in (WEST, EAST, SOUTH)
+        name: _upsert(PoliceDivision, divisions, {"force": force, "name": name}, {}) for name in DATA["divisions"]
     }
     county = _upsert(
         Authority,
@@ -177,37 +174,12 @@ class PartnershipSpec:
     kind: str
     authorities: tuple[str, ...]
     ons_code: str = ""
-    county_board: str | None = "lancashire"
+    county_board: str | None = None
 
 
 PARTNERSHIPS = [
-    PartnershipSpec(
-        "lancashire",
-        "Lancashire Community Safety Partnership Board",
-        Partnership.Kind.COUNTY,
-        tuple(code for code, *_ in AUTHORITIES),
-        county_board=None,
-    ),
-    PartnershipSpec(
-        "lancaster", "Lancaster District CSP", Partnership.Kind.DISTRICT, (LANCASTER,), CSP_CODE[LANCASTER]
-    ),
-    # One plan for two CSPs; the ONS still lists Chorley and South Ribble separately, so no code.
-    PartnershipSpec(
-        "chorley-south-ribble", "Chorley and South Ribble CSP", Partnership.Kind.JOINT, (CHORLEY, SOUTH_RIBBLE)
-    ),
-    PartnershipSpec(
-        "blackpool",
-        "Blackpool Community Safety Partnership",
-        Partnership.Kind.DISTRICT,
-        (BLACKPOOL,),
-        CSP_CODE[BLACKPOOL],
-    ),
-    PartnershipSpec(
-        "preston", "Preston Community Safety Partnership", Partnership.Kind.DISTRICT, (PRESTON,), CSP_CODE[PRESTON]
-    ),
-    PartnershipSpec(
-        "burnley", "Burnley Community Safety Partnership", Partnership.Kind.DISTRICT, (BURNLEY,), CSP_CODE[BURNLEY]
-    ),
+    PartnershipSpec(**{**row, "kind": Partnership.Kind(row["kind"]), "authorities": tuple(row["authorities"])})
+    for row in DATA["partnerships"]
 ]
 
 
@@ -260,105 +232,29 @@ def partnerships(ctx: DemoContext) -> None:
 
 # -- Agencies and memberships ------------------------------------------------------------------------
 
-T = Agency.Type
+# Agencies the other apps' demo steps name (their data moves to data files next).
 CONSTABULARY = "Lancashire Constabulary"
 COUNTY_COUNCIL = "Lancashire County Council"
 FIRE = "Lancashire Fire and Rescue Service"
 PROBATION = "Probation Service North West"
-ICB = "Lancashire and South Cumbria Integrated Care Board"
-OPCC = "Office of the Police and Crime Commissioner for Lancashire"
 YOT = "Lancashire Youth Offending Team"
-VRN = "Lancashire Violence Reduction Network"
-ROAD_SAFETY = "Lancashire Road Safety Partnership"
-WOMENS_AID = "Lancaster District Women's Aid"
-CITIZENS_ADVICE = "Citizens Advice"
-HOUSING = "Progress Housing Group"
-VICTIM_SERVICES = "Lancashire Victim Services"
 
 # Name, type. Responsible authorities are the statutory types (Agency.RESPONSIBLE_TYPES).
-AGENCIES = [
-    (CONSTABULARY, T.POLICE),
-    (COUNTY_COUNCIL, T.LOCAL_AUTHORITY),
-    ("Lancaster City Council", T.LOCAL_AUTHORITY),
-    ("Chorley Council", T.LOCAL_AUTHORITY),
-    ("South Ribble Borough Council", T.LOCAL_AUTHORITY),
-    ("Blackpool Council", T.LOCAL_AUTHORITY),
-    ("Blackburn with Darwen Borough Council", T.LOCAL_AUTHORITY),
-    ("Preston City Council", T.LOCAL_AUTHORITY),
-    ("Burnley Borough Council", T.LOCAL_AUTHORITY),
-    (FIRE, T.FIRE),
-    (PROBATION, T.PROBATION),
-    (ICB, T.HEALTH),
-    (OPCC, T.OPCC),
-    (YOT, T.YOUTH_JUSTICE),
-    (VRN, T.OTHER),
-    (ROAD_SAFETY, T.OTHER),
-    (WOMENS_AID, T.VOLUNTARY),
-    (CITIZENS_ADVICE, T.VOLUNTARY),
-    (HOUSING, T.HOUSING),
-    (VICTIM_SERVICES, T.VOLUNTARY),
-]
+AGENCIES = [(row["name"], Agency.Type(row["type"])) for row in DATA["agencies"]]
 
 
-def _statutory(council: str, council_rep: str, place: str) -> list[tuple[str, str]]:
-    """The responsible authorities' seats on a district CSP in two-tier Lancashire."""
-    return [
-        (council, council_rep),
-        (COUNTY_COUNCIL, "Community Safety Lead"),
-        (CONSTABULARY, f"Chief Inspector, {place}"),
-        (FIRE, f"Station Manager, {place}"),
-        (PROBATION, f"Head of Probation Delivery Unit, {place}"),
-        (ICB, "Designated Nurse, Safeguarding"),
-    ]
+def _seats(seats: dict) -> list[tuple[str, str]]:
+    """A partnership's seats, (agency, representative by role title): in a two-tier district the
+    council's and the other responsible authorities' first, then the others."""
+    found = []
+    if statutory := seats.get("statutory"):
+        found.append((statutory["council"], statutory["representative"]))
+        found += [(agency, role.format(place=statutory["place"])) for agency, role in DATA["statutory_seats"]]
+    return found + [(agency, representative) for agency, representative in seats.get("others", [])]
 
 
 # Partnership slug -> (agency, representative by role title). Voting follows responsible-authority status.
-MEMBERSHIPS: dict[str, list[tuple[str, str]]] = {
-    "lancashire": [
-        (COUNTY_COUNCIL, "Head of Community Safety"),
-        ("Blackpool Council", "Director of Communities and Environmental Services"),
-        ("Blackburn with Darwen Borough Council", "Strategic Director of Environment and Operations"),
-        (CONSTABULARY, "Assistant Chief Constable"),
-        (FIRE, "Area Manager, Prevention and Protection"),
-        (PROBATION, "Head of Public Protection"),
-        (ICB, "Director of Population Health"),
-        (OPCC, "Chief Executive"),
-        (VRN, "Director"),
-        (ROAD_SAFETY, "Partnership Manager"),
-        (VICTIM_SERVICES, "Service Manager"),
-    ],
-    "lancaster": [
-        *_statutory("Lancaster City Council", "Community Safety Manager", "Lancaster"),
-        (OPCC, "Partnerships and Commissioning Officer"),
-        (YOT, "Youth Offending Team Manager, North"),
-        (WOMENS_AID, "Service Manager"),
-        (ROAD_SAFETY, "Road Safety Officer"),
-    ],
-    "chorley-south-ribble": [
-        *_statutory("Chorley Council", "Director of Communities (Chair)", "Chorley and South Ribble"),
-        ("South Ribble Borough Council", "Community Safety Manager"),
-        (OPCC, "Partnerships and Commissioning Officer"),
-        (YOT, "Youth Offending Team Manager, Central"),
-        (CITIZENS_ADVICE, "Chief Officer"),
-        (HOUSING, "Neighbourhood Services Manager"),
-    ],
-    "blackpool": [
-        ("Blackpool Council", "Head of Community Safety"),
-        (CONSTABULARY, "Chief Inspector, Blackpool"),
-        (FIRE, "Station Manager, Blackpool"),
-        (PROBATION, "Head of Probation Delivery Unit, Blackpool"),
-        (ICB, "Designated Nurse, Safeguarding"),
-        (OPCC, "Partnerships and Commissioning Officer"),
-    ],
-    "preston": [
-        *_statutory("Preston City Council", "Community Safety Manager", "Preston"),
-        (OPCC, "Partnerships and Commissioning Officer"),
-    ],
-    "burnley": [
-        *_statutory("Burnley Borough Council", "Community Safety Manager", "Burnley"),
-        (OPCC, "Partnerships and Commissioning Officer"),
-    ],
-}
+MEMBERSHIPS = {slug: _seats(seats) for slug, seats in DATA["memberships"].items()}
 
 
 @demo_step(order=300)
@@ -399,44 +295,9 @@ class AccountSpec:
     is_superuser: bool = False
 
 
-R = Role.Kind
 ACCOUNTS = [
-    AccountSpec("admin@demo.example", "Alex Morgan", "Systems Administrator", COUNTY_COUNCIL, is_superuser=True),
-    AccountSpec(
-        "officer@demo.example",
-        "Priya Shah",
-        "Community Safety Partnership Officer",
-        "Lancaster City Council",
-        (("lancaster", R.OFFICER), ("lancashire", R.BOARD)),
-    ),
-    AccountSpec(
-        "lead@demo.example",
-        "Tom Hughes",
-        "Inspector, Lancaster Neighbourhood Policing",
-        CONSTABULARY,
-        (("lancaster", R.LEAD),),
-    ),
-    AccountSpec(
-        "board@demo.example",
-        "Helen Price",
-        "Area Manager, Northern Area",
-        FIRE,
-        (("lancaster", R.BOARD),),
-    ),
-    AccountSpec(
-        "analyst@demo.example",
-        "Sam Okafor",
-        "Community Safety Analyst",
-        COUNTY_COUNCIL,
-        (("lancashire", R.ANALYST),),
-    ),
-    AccountSpec(
-        "officer-csr@demo.example",
-        "Rachel Evans",
-        "Community Safety Partnership Officer",
-        "Chorley Council",
-        (("chorley-south-ribble", R.OFFICER),),
-    ),
+    AccountSpec(**{**row, "roles": tuple((slug, Role.Kind(role)) for slug, role in row.get("roles", ()))})
+    for row in DATA["accounts"]
 ]
 
 
