@@ -1,7 +1,8 @@
 """Demonstration action plans: Lancaster District CSP's actions from its 2011-12 plan (seed 001, all
 five sections, imported from ``data/lancaster_action_plan_2011_12.csv`` through the importer, as an
 officer would), OPCC funding, leads, and the last four quarters of progress returns with a mix of
-RAG statuses and escalations, so that reports and dashboards have something to show.
+RAG statuses and escalations, so that reports and dashboards have something to show. The leads,
+funding and the words of the returns are in ``data/demo_action_plans.toml``.
 
 The returns are for the four quarters before the one being reported now, whenever the demo is
 loaded: accepted, returned, still submitted, or missing, with the two oldest quarters closed. The
@@ -20,14 +21,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from csp_portal.organisations.demo import (
-    CONSTABULARY,
-    FIRE,
-    PROBATION,
-    YOT,
-    DemoContext,
-    demo_step,
-)
+from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Agency, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
@@ -36,8 +30,7 @@ from . import importer, queries, services
 from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "lancaster_action_plan_2011_12.csv"
-LANCASTER_PLAN = "Lancaster District Community Safety Plan 2011-12"
-OPCC_GRANT = "OPCC grant"
+DATA = read_data(__file__, "demo_action_plans.toml")
 
 
 @dataclass(frozen=True)
@@ -48,19 +41,9 @@ class LeadSpec:
     agency: str
 
 
-EXTRA_LEADS = [
-    LeadSpec("lead-council@demo.example", "Jo Patel", "Community Safety Officer", "Lancaster City Council"),
-    LeadSpec("lead-probation@demo.example", "Chris Byrne", "Senior Probation Officer", PROBATION),
-]
-# Lead agency of an action -> the demo account that leads it (no lead agency: the council's officer).
-LEAD_BY_AGENCY = {
-    CONSTABULARY: "lead@demo.example",
-    FIRE: "board@demo.example",
-    PROBATION: "lead-probation@demo.example",
-    YOT: "lead-probation@demo.example",
-    "Lancaster City Council": "lead-council@demo.example",
-    None: "lead-council@demo.example",
-}
+EXTRA_LEADS = [LeadSpec(**row) for row in DATA["extra_leads"]]
+# Lead agency of an action -> the demo account that leads it.
+LEAD_BY_AGENCY, DEFAULT_LEAD = DATA["leads"]["by_agency"], DATA["leads"]["default"]
 
 
 def _leads(ctx: DemoContext) -> dict[str, User]:
@@ -82,15 +65,16 @@ def _leads(ctx: DemoContext) -> dict[str, User]:
         user.save()
         reset_lockouts(username=spec.email)
         Role.objects.get_or_create(user=user, partnership=lancaster, role=Role.Kind.LEAD)
-    return {u.email: u for u in User.objects.filter(email__in=set(LEAD_BY_AGENCY.values()))}
+    return {u.email: u for u in User.objects.filter(email__in={*LEAD_BY_AGENCY.values(), DEFAULT_LEAD})}
 
 
-def _allocation(partnership, year: int, amount: str, notes: str = "") -> FundingAllocation:
+def _allocation(partnership, year: int) -> FundingAllocation:
+    funding = DATA["funding"]
     allocation, _ = FundingAllocation.objects.get_or_create(
         partnership=partnership,
         year=year,
-        source__iexact=OPCC_GRANT,
-        defaults={"source": OPCC_GRANT, "amount": Decimal(amount), "notes": notes},
+        source__iexact=funding["source"],
+        defaults={"source": funding["source"], "amount": Decimal(funding["amount"]), "notes": funding["notes"]},
     )
     return allocation
 
@@ -99,15 +83,15 @@ def _allocation(partnership, year: int, amount: str, notes: str = "") -> Funding
 def action_plans(ctx: DemoContext) -> None:
     """Lancaster's action plan from seed 001, its leads, OPCC funding and recent quarters of returns."""
     lancaster = ctx.partnership("lancaster")
-    plan = Plan.objects.filter(partnership=lancaster, title=LANCASTER_PLAN).first()
+    plan = Plan.objects.filter(partnership=lancaster, title=DATA["plan"]).first()
     if plan is None:
         ctx.report("Action plans: skipped, the Lancaster plan from the priorities demo is missing.")
         return
     officer = User.objects.get(email="officer@demo.example")
     this_year = Quarter.current().year
-    _allocation(lancaster, 2011, "10000", "The OPCC's annual grant to each CSP.")
-    _allocation(lancaster, this_year, "10000", "The OPCC's annual grant to each CSP.")
-    _allocation(ctx.partnership("chorley-south-ribble"), this_year, "10000", "The OPCC's annual grant to each CSP.")
+    _allocation(lancaster, 2011)
+    _allocation(lancaster, this_year)
+    _allocation(ctx.partnership("chorley-south-ribble"), this_year)
 
     imported = 0
     if not Action.objects.filter(priority__plan=plan).exists():
@@ -138,7 +122,7 @@ def _assign_leads(actions: list[Action], leads: dict[str, User], officer: User) 
     Action.objects.filter(pk__in=[a.pk for a in actions], created__gt=since).update(created=since)
     for action in actions:
         agency = action.lead_agency.name if action.lead_agency_id else None
-        lead = leads.get(LEAD_BY_AGENCY.get(agency, "lead-council@demo.example"))
+        lead = leads.get(LEAD_BY_AGENCY.get(agency, DEFAULT_LEAD))
         status = Action.Status.IN_PROGRESS
         if action.lead_user_id != (lead.pk if lead else None) or action.status == Action.Status.NOT_STARTED:
             values = {name: getattr(action, name) for name in services.ACTION_FIELDS}
@@ -152,31 +136,8 @@ def _assign_leads(actions: list[Action], leads: dict[str, User], officer: User) 
             )
 
 
-# RAG pattern by (action, quarter): mostly green, some amber, a few red; the newest quarter varies most.
-RAGS = ["green", "green", "amber", "green", "red", "green", "amber", "green", "complete", "amber", "green"]
-NARRATIVE = {
-    "green": "On track. The activity ran as planned this quarter, with every partner attending the planning meetings.",
-    "amber": "Some slippage: two partners reduced the staff they could give this quarter. A recovery plan is agreed "
-    "and the work should be back on track next quarter.",
-    "red": "Off track: the funding expected for this quarter has not been confirmed and the activity is paused.",
-    "complete": "Complete. The activity has finished and the evaluation is with the partnership.",
-}
-RISKS = {
-    "amber": "Partner capacity; summer leave.",
-    "red": "Without confirmed funding the service stops at the end of the quarter.",
-}
-ESCALATIONS = {
-    "Maintain existing service provision i.e. IDVA and MARAC": (
-        "The board to confirm the partnership's match-funding for the IDVA service for next year."
-    ),
-    "Alcohol PCSO": "The board to ask the police division to keep the Alcohol PCSO post while the review is under way.",
-    "Positive activities (ongoing activities) for young people": (
-        "Help from the county council to find the remaining funding for the summer programme."
-    ),
-    "To establish and promote recovery pathways for those misusing drugs and alcohol.": (
-        "The board to invite the commissioners of treatment services to the next meeting."
-    ),
-}
+# RAG pattern by (action, quarter); the words of a return by its RAG; support asked of the board.
+RAGS, NARRATIVE, RISKS, ESCALATIONS = DATA["rags"], DATA["narrative"], DATA["risks"], DATA["escalations"]
 
 
 def _rag(index: int, offset: int) -> str:
@@ -217,9 +178,7 @@ def _returns(partnership, actions: list[Action], officer: User) -> int:
                 if state == "accepted":
                     services.accept_return(progress, actor=officer, comment="")
                 elif state == "returned":
-                    services.send_back_return(
-                        progress, actor=officer, comment="Please add the numbers reached this quarter."
-                    )
+                    services.send_back_return(progress, actor=officer, comment=DATA["returned_comment"])
             written += 1
     for quarter in past[:2]:
         if not QuarterClosure.objects.filter(

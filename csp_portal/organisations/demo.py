@@ -232,13 +232,6 @@ def partnerships(ctx: DemoContext) -> None:
 
 # -- Agencies and memberships ------------------------------------------------------------------------
 
-# Agencies the other apps' demo steps name (their data moves to data files next).
-CONSTABULARY = "Lancashire Constabulary"
-COUNTY_COUNCIL = "Lancashire County Council"
-FIRE = "Lancashire Fire and Rescue Service"
-PROBATION = "Probation Service North West"
-YOT = "Lancashire Youth Offending Team"
-
 # Name, type. Responsible authorities are the statutory types (Agency.RESPONSIBLE_TYPES).
 AGENCIES = [(row["name"], Agency.Type(row["type"])) for row in DATA["agencies"]]
 
