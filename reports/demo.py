@@ -2,8 +2,9 @@
 escalations of an earlier quarter, and been issued the report of the newest quarter with returns.
 
 Two quarterly indicators for Lancaster give the report charts to draw; their figures are ILLUSTRATIVE,
-invented for the demo and labelled so, not real statistics. The report is rendered here, through the
-same service as the background job (it takes a few seconds), once: loading the demo again keeps it.
+invented for the demo and labelled so, not real statistics (``data/demo_reports.toml``, with the
+board's decisions). The report is rendered here, through the same service as the background job (it
+takes a few seconds), once: loading the demo again keeps it.
 
 Runs after the action plans' step (order 650), which writes the returns.
 """
@@ -19,27 +20,16 @@ from django.core.files.base import ContentFile
 from actionplans.models import ProgressReturn
 from actionplans.queries import reporting_quarter
 from assessments.models import Indicator, IndicatorValue
-from csp_portal.organisations.demo import DemoContext, demo_step
+from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Authority, User
 from csp_portal.quarters import Quarter
 
 from . import services
 from .models import Decision, ReportJob, ReportSettings, ReportVersion
 
-ILLUSTRATIVE = "Illustrative figures invented for the demo, not real statistics"
-# Name, unit, target, figures for the eight quarters before the one being reported, oldest first.
-INDICATORS = [
-    ("Repeat referrals to MARAC, Lancaster", "referrals", Decimal("30"), [41, 38, 44, 36, 35, 33, 37, 31]),
-    ("Alcohol-related violent crime, Lancaster", "offences", None, [212, 198, 240, 221, 205, 190, 228, 214]),
-]
-DECISIONS = [
-    (
-        Decision.Outcome.AGREED,
-        "The board agreed to write to the commissioners and asked the partnership officer to report back at the "
-        "next meeting.",
-    ),
-    (Decision.Outcome.DEFERRED, "Deferred to the next meeting, when the funding position for next year is known."),
-]
+DATA = read_data(__file__, "demo_reports.toml")
+ILLUSTRATIVE = DATA["illustrative"]
+DECISIONS = [(Decision.Outcome(row["outcome"]), row["text"]) for row in DATA["decisions"]]
 
 
 def _logo() -> bytes:
@@ -60,21 +50,21 @@ def _logo() -> bytes:
 def _indicators(lancaster, reported: Quarter) -> None:
     authority = Authority.objects.filter(ons_code="E07000121").first()
     quarters = [reported - n for n in range(8, 0, -1)]
-    for name, unit, target, figures in INDICATORS:
+    for row in DATA["indicators"]:
         indicator, _ = Indicator.objects.update_or_create(
             partnership=lancaster,
-            name=name,
+            name=row["name"],
             defaults={
-                "unit": unit,
+                "unit": row["unit"],
                 "source": ILLUSTRATIVE,
                 "desired_direction": Indicator.Direction.DOWN,
                 "frequency": Indicator.Frequency.QUARTER,
-                "target": target,
+                "target": Decimal(row["target"]) if "target" in row else None,
                 "authority": authority,
                 "crime_type": "",
             },
         )
-        for quarter, value in zip(quarters, figures, strict=True):
+        for quarter, value in zip(quarters, row["figures"], strict=True):
             IndicatorValue.objects.update_or_create(
                 indicator=indicator, period_start=quarter.start, defaults={"value": Decimal(value)}
             )
