@@ -23,7 +23,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn
-from actionplans.queries import allocations_of
+from actionplans.queries import DONE, allocations_of
 from assessments.analysis import analyse
 from assessments.models import CrimeCount, Indicator
 from assessments.queries import in_periods
@@ -31,7 +31,7 @@ from csp_portal.organisations.models import Authority, Partnership
 from csp_portal.quarters import Quarter
 from priorities.models import Outcome, Plan, Priority
 
-from . import logos
+from . import logos, queries
 from .models import Decision, ReportSettings
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,7 @@ RAG_LABELS = {
     "none": "No accepted return",
 }
 _RANK = {"red": 0, "amber": 1, "green": 2, "complete": 3}
-DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
 TABLE_PERIODS = 8  # the indicator data tables show the latest eight periods
-MAX_LOGO_BYTES = logos.MAX_LOGO_BYTES
 
 
 # -- Formatting ---------------------------------------------------------------------------------------
@@ -581,20 +579,20 @@ def _rollup_row(section: dict, districts: list[Partnership], by_pair: dict, rags
 
 
 def _branding(partnership: Partnership) -> dict:
-    found = ReportSettings.objects.filter(partnership=partnership).first()
+    found = queries.settings_of(partnership)
     branding = {"colour": "", "logo": "", "logo_alt": "", "marking": ReportSettings.Marking.OFFICIAL.value}
-    if found is None:
+    if found.pk is None:  # never set: the report's own look
         return branding
     branding.update(colour=found.colour, logo_alt=found.logo_alt, marking=found.protective_marking)
     if found.logo:
         try:
             with found.logo.open("rb") as handle:
-                content = handle.read(MAX_LOGO_BYTES + 1)
+                content = handle.read(logos.MAX_LOGO_BYTES + 1)
         except OSError:
             content = b""
         # Checked again here, from the header, before any renderer decodes it: a logo stored before
         # the form checked dimensions, or put in place by other means, is left out.
-        image = logos.header(io.BytesIO(content)) if content and len(content) <= MAX_LOGO_BYTES else None
+        image = logos.header(io.BytesIO(content)) if content and len(content) <= logos.MAX_LOGO_BYTES else None
         if image and not image.too_large:
             branding["logo"] = f"data:{image.content_type};base64,{base64.b64encode(content).decode()}"
         elif content:
