@@ -398,32 +398,42 @@ def _first_rows(mask: np.ndarray, limit: int = MAX_PROBLEMS) -> np.ndarray:
     return np.flatnonzero(mask)[:limit]
 
 
-def read_file(
-    path: Path | str,
-    lookup: Lookup | None = None,
-    name: str | None = None,
-    on_stage: Callable[[str], None] = None,
-    max_counts: int | None = None,
-) -> FileCounts:
-    """Count one police.uk street-level file. Raises ``Refused`` with its first problems, or when it
-    makes more than ``max_counts`` monthly counts (what an upload may still hold)."""
-    path = Path(path)
-    name = name or path.name
-    lookup = lookup or shipped_lookup()
-    header = _read_header(path, name)
-    position = {column: header.index(column) + 1 for column in NEEDED}
+def _parse_file(path: Path, name: str, header: list[str]) -> pa.Table:
+    """The file's needed columns, or ``Refused`` saying where it cannot be read."""
     bad_rows: list = []
     try:
-        table = _parse(path, threads=True, bad_rows=bad_rows, keep=1)
+        return _parse(path, threads=True, bad_rows=bad_rows, keep=1)
     except pa.ArrowException:
         if bad_rows:
             problems = _field_count_problems(path, name, header)
             raise Refused(problems or [Problem(name, "has lines of the wrong length.")]) from None
         raise Refused([_unreadable(path, name, header)]) from None
-    if on_stage:
-        on_stage("checking")
 
-    result = FileCounts(name=name, rows=table.num_rows)
+
+@dataclass
+class _Columns:
+    """A parsed file's coded columns: each row's code and the distinct values (``_codes``), where
+    each column is in the header, and the problems found in their values so far."""
+
+    name: str
+    position: dict[str, int]
+    codes: dict[str, tuple[np.ndarray, list[str]]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def refuse_values(self, column: str, bad_values: np.ndarray, message: Callable[[str], str]) -> None:
+        """Report the first rows whose value (by code) is flagged in ``bad_values``."""
+        row_codes, values = self.codes[column]
+        for row in _first_rows(bad_values[row_codes]):
+            self.problems.append(self.problem(column, message(values[row_codes[row]]), int(row) + 2))
+
+    def problem(self, column: str, message: str, line: int | None = None) -> Problem:
+        return Problem(self.name, message, line=line, column=column, column_number=self.position[column])
+
+
+def _coded_columns(table: pa.Table, name: str, header: list[str]) -> _Columns:
+    """The coded columns of a file with rows, refused when one holds more different values than a
+    police.uk file can (checked before any value is made a Python string)."""
+    position = {column: header.index(column) + 1 for column in NEEDED}
     if table.num_rows == 0:
         raise Refused([Problem(name, "has a header but no rows of crimes.", line=2)])
     for column, most in MAX_DISTINCT.items():
@@ -431,36 +441,19 @@ def read_file(
         distinct = len(chunks[0].dictionary) if chunks else 0
         if distinct > most:
             what = "crime types" if column == CRIME_TYPE else "forces ('Falls within')"
-            raise Refused(
-                [
-                    Problem(
-                        name,
-                        f"holds {distinct:,} different {what}, more than {most}: police.uk has 14 crime types and "
-                        "one force a file. Is this a police.uk street-level file?",
-                        column=column,
-                        column_number=position[column],
-                    )
-                ]
+            message = (
+                f"holds {distinct:,} different {what}, more than {most}: police.uk has 14 crime types and one "
+                "force a file. Is this a police.uk street-level file?"
             )
-    codes = {column: _codes(table, column) for column in CODED}
-    problems: list[Problem] = []
+            raise Refused([Problem(name, message, column=column, column_number=position[column])])
+    return _Columns(name, position, {column: _codes(table, column) for column in CODED})
 
-    def refuse_values(column: str, bad_values: np.ndarray, message: Callable[[str], str]) -> None:
-        """Report the first rows whose value (by code) is flagged in ``bad_values``."""
-        row_codes, values = codes[column]
-        for row in _first_rows(bad_values[row_codes]):
-            problems.append(
-                Problem(
-                    name,
-                    message(values[row_codes[row]]),
-                    line=int(row) + 2,
-                    column=column,
-                    column_number=position[column],
-                )
-            )
 
-    _, months = codes[MONTH]
-    refuse_values(
+def _check_values(columns: _Columns) -> None:
+    """Months as YYYY-MM; a crime type and a force in every row, no longer than they are stored; no
+    NUL character anywhere."""
+    _, months = columns.codes[MONTH]
+    columns.refuse_values(
         MONTH,
         np.array([not _MONTH.fullmatch(value) for value in months], dtype=bool),
         lambda value: (
@@ -470,34 +463,46 @@ def read_file(
         ),
     )
     for column, what in ((CRIME_TYPE, "crime type"), (FORCE, "force ('Falls within')")):
-        _, values = codes[column]
-        refuse_values(
+        _, values = columns.codes[column]
+        columns.refuse_values(
             column, np.array([not v.strip() for v in values], dtype=bool), lambda _v, w=what: f"the {w} is missing."
         )
         longest = MAX_LENGTH[column]
-        refuse_values(
+        columns.refuse_values(
             column,
             np.array([len(v) > longest for v in values], dtype=bool),
             lambda _v, w=what, n=longest: f"the {w} is longer than {n} characters: is this a police.uk file?",
         )
     for column in CODED:
-        _, values = codes[column]
-        refuse_values(
+        _, values = columns.codes[column]
+        columns.refuse_values(
             column,
             np.array(["\x00" in v for v in values], dtype=bool),
             lambda _v: "the field contains a NUL character: the file is damaged.",
         )
 
-    # Districts: by LSOA code in the shipped lookup, else by the LSOA name's prefix.
-    lsoa_codes, lsoa_code_values = codes[LSOA_CODE]
-    lsoa_names, lsoa_name_values = codes[LSOA_NAME]
-    districts: list[str] = [UNKNOWN_AREA]
+
+@dataclass
+class _Districts:
+    """Each row's district, as an index into ``names`` (0 is UNKNOWN_AREA; -1 where none matched)."""
+
+    names: list[str]  # district codes
+    of_row: np.ndarray
+    by_code: np.ndarray  # each row's district by its LSOA code alone (-1: not in the lookup)
+    code_is_empty: np.ndarray  # each row's: no LSOA code at all
+
+
+def _districts(columns: _Columns, lookup: Lookup) -> _Districts:
+    """Districts: by LSOA code in the shipped lookup, else by the LSOA name's prefix ('Chorley 001A')."""
+    lsoa_codes, lsoa_code_values = columns.codes[LSOA_CODE]
+    lsoa_names, lsoa_name_values = columns.codes[LSOA_NAME]
+    names: list[str] = [UNKNOWN_AREA]
     district_index = {UNKNOWN_AREA: 0}
 
     def index_of(district: str) -> int:
         if district not in district_index:
-            district_index[district] = len(districts)
-            districts.append(district)
+            district_index[district] = len(names)
+            names.append(district)
         return district_index[district]
 
     by_code = np.array(
@@ -514,63 +519,67 @@ def read_file(
         if district:
             by_name[i] = index_of(district)
     row_by_code = by_code[lsoa_codes]
-    row_by_name = by_name[lsoa_names]
     code_is_empty = np.array([not c.strip() for c in lsoa_code_values] or [True], dtype=bool)[lsoa_codes]
-    row_district = np.where(row_by_code >= 0, row_by_code, row_by_name)
-    unmatched = row_district < 0
-    for row in _first_rows(unmatched):
-        code, lsoa_name = lsoa_code_values[lsoa_codes[row]], lsoa_name_values[lsoa_names[row]]
-        problems.append(
-            Problem(
-                name,
-                f"unknown LSOA: the code '{code}' is not in the ONS lookup and the name '{lsoa_name}' "
-                "does not start with the name of a local authority.",
-                line=int(row) + 2,
-                column=LSOA_CODE,
-                column_number=position[LSOA_CODE],
-            )
-        )
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.column_number or 0))
-        raise Refused(problems[:MAX_PROBLEMS])
+    row_district = np.where(row_by_code >= 0, row_by_code, by_name[lsoa_names])
+    return _Districts(names, row_district, row_by_code, code_is_empty)
 
-    # Quirks, reported.
-    result.no_location = int(np.count_nonzero(row_district == 0))
-    name_only = (row_by_code < 0) & ~code_is_empty
+
+def _check_districts(columns: _Columns, districts: _Districts) -> None:
+    """Every row's LSOA matched to a district (or to none, for a row with no location)."""
+    lsoa_codes, lsoa_code_values = columns.codes[LSOA_CODE]
+    lsoa_names, lsoa_name_values = columns.codes[LSOA_NAME]
+    for row in _first_rows(districts.of_row < 0):
+        code, lsoa_name = lsoa_code_values[lsoa_codes[row]], lsoa_name_values[lsoa_names[row]]
+        message = (
+            f"unknown LSOA: the code '{code}' is not in the ONS lookup and the name '{lsoa_name}' does not start "
+            "with the name of a local authority."
+        )
+        columns.problems.append(columns.problem(LSOA_CODE, message, int(row) + 2))
+
+
+def _note_quirks(result: FileCounts, table: pa.Table, columns: _Columns, districts: _Districts) -> None:
+    """What the file does that police.uk files do: rows with no location, LSOAs matched by name,
+    repeated Crime IDs, rows with no Crime ID."""
+    result.no_location = int(np.count_nonzero(districts.of_row == 0))
+    lsoa_codes, lsoa_code_values = columns.codes[LSOA_CODE]
+    name_only = (districts.by_code < 0) & ~districts.code_is_empty
     if name_only.any():
         matched = sorted(lsoa_code_values[c] for c in np.unique(lsoa_codes[name_only]))
         result.matched_by_name, result.matched_by_name_count = matched[:10], len(matched)
     lengths, result.repeated_ids = _id_lengths_and_repeats(table[CRIME_ID])
-    type_codes, type_values = codes[CRIME_TYPE]
+    type_codes, type_values = columns.codes[CRIME_TYPE]
     asb_code = type_values.index(ASB) if ASB in type_values else -1
     no_id = lengths == 0
     is_asb = type_codes == asb_code
     result.asb_without_id = int(np.count_nonzero(no_id & is_asb))
     result.other_without_id = int(np.count_nonzero(no_id & ~is_asb))
 
-    # Count rows per (force, month, district, crime type) over combined codes.
-    force_codes, force_values = codes[FORCE]
-    month_codes = codes[MONTH][0]
-    sizes = (len(force_values), len(months), len(districts), len(type_values))
-    key = ((force_codes.astype(np.int64) * sizes[1] + month_codes) * sizes[2] + row_district) * sizes[3] + type_codes
+
+def _count(result: FileCounts, columns: _Columns, districts: _Districts, max_counts: int | None) -> np.ndarray:
+    """Count rows per (force, month, district, crime type) over combined codes into ``result``;
+    returns the rows in each district. Raises ``TooManyCounts`` past ``max_counts``."""
+    force_codes, force_values = columns.codes[FORCE]
+    month_codes, months = columns.codes[MONTH]
+    type_codes, type_values = columns.codes[CRIME_TYPE]
+    sizes = (len(force_values), len(months), len(districts.names), len(type_values))
+    force_and_month = force_codes.astype(np.int64) * sizes[1] + month_codes
+    key = (force_and_month * sizes[2] + districts.of_row) * sizes[3] + type_codes
     keys, key_counts = _count_keys(key, sizes)
     if max_counts is not None and len(keys) > max_counts:
-        raise TooManyCounts(
-            [
-                Problem(
-                    name,
-                    f"makes {len(keys):,} monthly counts (one for each force, month, area and crime type), more "
-                    f"than the {max_counts:,} left for this upload: a police.uk file makes a few hundred. Is this "
-                    "a police.uk street-level file? If so, upload fewer files at a time.",
-                )
-            ]
+        message = (
+            f"makes {len(keys):,} monthly counts (one for each force, month, area and crime type), more than the "
+            f"{max_counts:,} left for this upload: a police.uk file makes a few hundred. Is this a police.uk "
+            "street-level file? If so, upload fewer files at a time."
         )
+        raise TooManyCounts([Problem(result.name, message)])
     f_at, m_at, d_at, t_at = np.unravel_index(keys, sizes)
     for f, m, d, t, count in zip(f_at, m_at, d_at, t_at, key_counts, strict=True):
-        result.counts[(force_values[f], months[m], districts[d], type_values[t])] = int(count)
+        result.counts[(force_values[f], months[m], districts.names[d], type_values[t])] = int(count)
+    return np.bincount(d_at, weights=key_counts, minlength=sizes[2]).astype(np.int64)
 
-    # Rows outside the force area: the force area is the one most of the located rows fall in.
-    per_district = np.bincount(d_at, weights=key_counts, minlength=sizes[2]).astype(np.int64)
+
+def _note_outside_force(result: FileCounts, lookup: Lookup, districts: list[str], per_district: np.ndarray) -> None:
+    """Rows outside the force area: the force area is the one most of the located rows fall in."""
     force_rows: Counter = Counter()
     for d, rows in enumerate(per_district):
         if d and rows:
@@ -580,6 +589,35 @@ def read_file(
         for d, rows in enumerate(per_district):
             if d and rows and lookup.district_force.get(districts[d], "") != result.home_force:
                 result.outside_force[lookup.district_name.get(districts[d], districts[d])] += int(rows)
+
+
+def read_file(
+    path: Path | str,
+    lookup: Lookup | None = None,
+    name: str | None = None,
+    on_stage: Callable[[str], None] = None,
+    max_counts: int | None = None,
+) -> FileCounts:
+    """Count one police.uk street-level file. Raises ``Refused`` with its first problems, or when it
+    makes more than ``max_counts`` monthly counts (what an upload may still hold)."""
+    path = Path(path)
+    name = name or path.name
+    lookup = lookup or shipped_lookup()
+    header = _read_header(path, name)
+    table = _parse_file(path, name, header)
+    if on_stage:
+        on_stage("checking")
+    columns = _coded_columns(table, name, header)
+    _check_values(columns)
+    districts = _districts(columns, lookup)
+    _check_districts(columns, districts)
+    if columns.problems:
+        columns.problems.sort(key=lambda p: (p.line or 0, p.column_number or 0))
+        raise Refused(columns.problems[:MAX_PROBLEMS])
+    result = FileCounts(name=name, rows=table.num_rows)
+    _note_quirks(result, table, columns, districts)
+    per_district = _count(result, columns, districts, max_counts)
+    _note_outside_force(result, lookup, districts.names, per_district)
     return result
 
 
