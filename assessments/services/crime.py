@@ -157,6 +157,65 @@ def read_street_files(
     return results
 
 
+def _rows_to_store(merged: dict[tuple[str, str, str, str], int], authorities: dict[str, int]) -> dict[tuple, int]:
+    """The counts as CrimeCount rows: (force, month, area, authority id, crime type) -> count. A
+    district with no authority set up here counts as 'outside the area'."""
+    rows: dict[tuple, int] = defaultdict(int)
+    for (force, month, district, crime_type), count in merged.items():
+        if district == police_uk.UNKNOWN_AREA:
+            area, authority_id = CrimeCount.Area.UNKNOWN, None
+        elif district in authorities:
+            area, authority_id = CrimeCount.Area.AUTHORITY, authorities[district]
+        else:
+            area, authority_id = CrimeCount.Area.OUTSIDE, None
+        rows[(force, _month(month), area, authority_id, crime_type)] += count
+    return rows
+
+
+def _replaced(merged: dict[tuple[str, str, str, str], int]) -> Q:
+    """The stored counts the import replaces: those of every (force, month) it holds."""
+    by_force: dict[str, list[date]] = defaultdict(list)
+    for force, month in sorted({(force, _month(month)) for force, month, _, _ in merged}):
+        by_force[force].append(month)
+    stale = Q(pk__in=[])
+    for force, months in by_force.items():
+        stale |= Q(force=force, month__in=months)
+    return stale
+
+
+def _summary(results: list[police_uk.FileCounts], authorities: dict[str, int], rows: dict[tuple, int]) -> dict:
+    """What the import read and stores, file by file, as kept on its CrimeImport record."""
+    outside_by_file = {
+        result.name: sum(
+            c for (_, _, d, _), c in result.counts.items() if d != police_uk.UNKNOWN_AREA and d not in authorities
+        )
+        for result in results
+    }
+    return {
+        "files": [_file_summary(r, outside_by_file[r.name]) for r in results],
+        "rows": sum(r.rows for r in results),
+        "months": sorted({m for r in results for m in r.months}),
+        "forces": sorted({f for r in results for f in r.forces}),
+        "counts_stored": len(rows),
+    }
+
+
+def _store(rows: dict[tuple, int], stale: Q, summary: dict, record: CrimeImport) -> None:
+    """Replace the stale counts with ``rows`` and mark the import done, in one transaction."""
+    with transaction.atomic():
+        replaced_pairs = set(CrimeCount.objects.filter(stale).values_list("force", "month").distinct())
+        CrimeCount.objects.filter(stale).delete()
+        _copy_rows([(*key, count) for key, count in rows.items()])
+        summary["months_replaced"] = sorted(f"{force}, {month:%Y-%m}" for force, month in replaced_pairs)
+        record.status = CrimeImport.Status.READY
+        record.progress = 100
+        record.stage = "Imported"
+        record.error = ""
+        record.summary = summary
+        record.finished = timezone.now()
+        record.save()
+
+
 def import_police_uk(
     files: Sequence[tuple[Path | str, str]],
     *,
@@ -178,49 +237,11 @@ def import_police_uk(
     merged = _merge(results)
 
     progress(85, "Storing the monthly counts")
-    rows: dict[tuple, int] = defaultdict(int)
-    outside_by_file: Counter = Counter()
-    for (force, month, district, crime_type), count in merged.items():
-        if district == police_uk.UNKNOWN_AREA:
-            area, authority_id = CrimeCount.Area.UNKNOWN, None
-        elif district in authorities:
-            area, authority_id = CrimeCount.Area.AUTHORITY, authorities[district]
-        else:
-            area, authority_id = CrimeCount.Area.OUTSIDE, None
-        rows[(force, _month(month), area, authority_id, crime_type)] += count
-    for result in results:
-        outside_by_file[result.name] = sum(
-            c for (_, _, d, _), c in result.counts.items() if d != police_uk.UNKNOWN_AREA and d not in authorities
-        )
-    pairs = sorted({(force, _month(month)) for force, month, _, _ in merged})
-    by_force: dict[str, list[date]] = defaultdict(list)
-    for force, month in pairs:
-        by_force[force].append(month)
-    stale = Q(pk__in=[])
-    for force, months in by_force.items():
-        stale |= Q(force=force, month__in=months)
-
-    summary = {
-        "files": [_file_summary(r, outside_by_file[r.name]) for r in results],
-        "rows": sum(r.rows for r in results),
-        "months": sorted({m for r in results for m in r.months}),
-        "forces": sorted({f for r in results for f in r.forces}),
-        "counts_stored": len(rows),
-    }
-    with transaction.atomic():
-        replaced_pairs = set(CrimeCount.objects.filter(stale).values_list("force", "month").distinct())
-        CrimeCount.objects.filter(stale).delete()
-        _copy_rows([(*key, count) for key, count in rows.items()])
-        summary["months_replaced"] = sorted(f"{force}, {month:%Y-%m}" for force, month in replaced_pairs)
-        record = record or CrimeImport(requested_by=actor, started=timezone.now())
-        record.file_names = "\n".join(name for _, name in files)
-        record.status = CrimeImport.Status.READY
-        record.progress = 100
-        record.stage = "Imported"
-        record.error = ""
-        record.summary = summary
-        record.finished = timezone.now()
-        record.save()
+    rows = _rows_to_store(merged, authorities)
+    summary = _summary(results, authorities, rows)
+    record = record or CrimeImport(requested_by=actor, started=timezone.now())
+    record.file_names = "\n".join(name for _, name in files)
+    _store(rows, _replaced(merged), summary, record)
     return summary
 
 
