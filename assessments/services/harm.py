@@ -12,7 +12,7 @@ from csp_portal.organisations.models import Partnership
 from csp_portal.validators import has_line_break
 
 from ..models import HarmWeight
-from .indicators import read_csv, refuse_nul
+from .indicators import read_csv
 
 # An upload's rows: police.uk has 14 crime types, and the ONS Crime Severity Score weighs about 250
 # offences, should an analyst upload all of them. Reading stops past 1,000 rows (and at ten times
@@ -51,11 +51,6 @@ def reset_weights(*, actor, partnership: Partnership) -> int:
 
 def parse_weights(content: bytes, default_source: str) -> list[tuple[str, Decimal, str]]:
     """Rows of an uploaded weights CSV, or ValidationError naming the line and column at fault."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
-    refuse_nul(text)
     table = read_csv(content, max_rows=MAX_WEIGHT_ROWS, max_columns=MAX_WEIGHT_COLUMNS)
     header = [_key(h) for h in table.headings]
     try:

@@ -42,7 +42,7 @@ MAX_FIGURE_ROWS = 1200
 MAX_FIGURE_COLUMNS = 10
 
 
-def refuse_nul(text: str) -> None:
+def _refuse_nul(text: str) -> None:
     """PostgreSQL text cannot hold NUL: a file with one is damaged (or not a CSV file at all)."""
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -52,6 +52,11 @@ def refuse_nul(text: str) -> None:
 def read_csv(content: bytes, *, max_rows: int, max_columns: int) -> tables.Table:
     """An uploaded CSV file's headings and rows with values, read a row at a time within bounds
     (``csp_portal.tables``), or ValidationError naming the line (and column) at fault."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
+    _refuse_nul(text)
     try:
         # A CSV whatever its name: the forms accept .csv files only.
         return tables.read_table(content, "upload.csv", max_rows=max_rows, max_columns=max_columns, max_unzipped=0)
@@ -67,11 +72,6 @@ def read_csv(content: bytes, *, max_rows: int, max_columns: int) -> tables.Table
 
 def parse_values(content: bytes, frequency: str) -> list[tuple[date, Decimal, str]]:
     """Rows of an uploaded figures CSV (period, value[, note]), or ValidationError naming the line."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from None
-    refuse_nul(text)
     table = read_csv(content, max_rows=MAX_FIGURE_ROWS, max_columns=MAX_FIGURE_COLUMNS)
     header = [h.lower() for h in table.headings]
     if header[:2] != ["period", "value"]:
