@@ -1,7 +1,7 @@
 """Forms for plans, priorities and priority setting. They parse and validate what people type;
 the services in ``services.py`` do the writing."""
 
-from .common import ErrorLink, error_links
+from .common import error_links
 from .exercises import (
     AddCandidatesForm,
     ConvertForm,
@@ -10,22 +10,19 @@ from .exercises import (
     ExerciseForm,
     ScoreSheetForm,
 )
-from .plans import ConfirmForm, MoveForm, OutcomeFormSet, PeriodDateField, PlanForm, PriorityForm
-from .points import PointsField, format_points, parse_points
+from .plans import ConfirmForm, MoveForm, OutcomeFormSet, PlanForm, PriorityForm
+from .points import format_points, parse_points
 
 __all__ = [
     "AddCandidatesForm",
     "ConvertForm",
     "CriterionFormSet",
     "ConfirmForm",
-    "ErrorLink",
     "ExerciseEditForm",
     "ExerciseForm",
     "MoveForm",
     "OutcomeFormSet",
-    "PeriodDateField",
     "PlanForm",
-    "PointsField",
     "PriorityForm",
     "ScoreSheetForm",
     "error_links",

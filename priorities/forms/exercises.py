@@ -14,7 +14,7 @@ from csp_portal.validators import single_line
 from .. import queries
 from ..models import Candidate, Criterion, Exercise, Plan, Priority
 from ..scoring import SCORE_MAX, SCORE_MIN
-from .common import form_helper, person_label, row_helper, threat_labels
+from .common import ListFormSet, form_helper, list_formset, person_label, row_helper, threat_labels
 from .points import PointsField
 
 
@@ -141,7 +141,16 @@ class CriterionForm(forms.ModelForm):
         return cleaned
 
 
-class BaseCriterionFormSet(forms.BaseModelFormSet):
+class BaseCriterionFormSet(ListFormSet):
+    heading = "Criteria"
+    noun = "criterion"
+    submit = "Save criteria"
+    intro = (
+        "The questions each candidate is scored against, from 1 (not at all) to 5 (very much). A criterion "
+        "scored inversely counts a high score against the candidate: ‘Is this a single agency issue?’ "
+        "scored 5 counts as 1."
+    )
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         row_helper(form, Field.text("text"), Field.text("weight", field_width=2), Field.checkbox("inverse", small=True))
@@ -160,35 +169,11 @@ class BaseCriterionFormSet(forms.BaseModelFormSet):
                 form.add_error("text", f"“{form.cleaned_data['text']}” is listed twice")
             seen.add(key)
 
-    def rows(self) -> list[dict]:
-        rows = []
-        for form in self.forms:
-            data = form.cleaned_data
-            existing = form.instance if form.instance.pk else None
-            if existing is None and not data.get("text"):
-                continue
-            rows.append(
-                {
-                    "id": existing.pk if existing else None,
-                    "text": data.get("text", ""),
-                    "weight": data.get("weight") or 1,
-                    "inverse": bool(data.get("inverse")),
-                    "delete": bool(data.get("DELETE")),
-                }
-            )
-        return rows
+    def row_values(self, data: dict) -> dict:
+        return {"weight": data.get("weight") or 1, "inverse": bool(data.get("inverse"))}
 
 
-CriterionFormSet = forms.modelformset_factory(
-    Criterion,
-    form=CriterionForm,
-    formset=BaseCriterionFormSet,
-    extra=1,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=20,
-    validate_max=True,
-)
+CriterionFormSet = list_formset(Criterion, CriterionForm, BaseCriterionFormSet, extra=1, max_num=20)
 
 
 class AddCandidatesForm(forms.Form):

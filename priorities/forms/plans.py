@@ -14,7 +14,7 @@ from csp_portal.organisations.models import Agency, Partnership
 
 from .. import queries
 from ..models import ContributoryFactor, Outcome, Plan, Priority
-from .common import form_helper, person_label, row_helper, threat_labels
+from .common import ListFormSet, form_helper, list_formset, person_label, row_helper, threat_labels
 from .points import POINTS_HINT, PointsField, parse_points
 
 
@@ -182,26 +182,42 @@ class PriorityForm(forms.ModelForm):
         self.fields["evidence"].queryset = threats
         threat_labels(self.fields["evidence"])
         self.county_priorities = queries.county_priorities_for(partnership, keep=self.instance.supports_id)
-        if self.county_priorities:
-            grouped: dict[str, list] = {}
-            for priority in self.county_priorities:
-                grouped.setdefault(f"{priority.plan.title} ({priority.plan.period_label})", []).append(
-                    (priority.pk, priority.title)
-                )
-            self.fields["supports"].choices = [("", "None")] + list(grouped.items())
-        else:
-            del self.fields["supports"]
+        self._offer_county_priorities()
         if self.instance.pk:
-            self.initial.setdefault("outcomes", [o.text for o in self.instance.outcomes.all()])
-            self.initial.setdefault("current_work", [w.text for w in self.instance.current_work.all()])
-            self.initial.setdefault("commitments", [c.text for c in self.instance.commitments.all()])
-            self.initial.setdefault(
-                "contributory_factors", [link.factor_id for link in self.instance.factor_links.all()]
+            self._start_from_instance()
+        self.helper = form_helper(*self._sections(cites_threats=bool(threats)), submit="Save priority")
+        if not threats:
+            del self.fields["evidence"]
+
+    def _offer_county_priorities(self) -> None:
+        """The county board's priorities it may support, grouped by plan; no question without any."""
+        if not self.county_priorities:
+            del self.fields["supports"]
+            return
+        grouped: dict[str, list] = {}
+        for priority in self.county_priorities:
+            grouped.setdefault(f"{priority.plan.title} ({priority.plan.period_label})", []).append(
+                (priority.pk, priority.title)
             )
-            self.initial.setdefault("evidence", [link.threat_id for link in self.instance.evidence_links.all()])
-            if "supports" in self.fields:
-                self.initial.setdefault("supports", self.instance.supports_id)
-        sections = [
+        self.fields["supports"].choices = [("", "None")] + list(grouped.items())
+
+    def _start_from_instance(self) -> None:
+        """The lists and links of the priority being edited, as the fields show them."""
+        self.initial.setdefault("outcomes", [o.text for o in self.instance.outcomes.all()])
+        self.initial.setdefault("current_work", [w.text for w in self.instance.current_work.all()])
+        self.initial.setdefault("commitments", [c.text for c in self.instance.commitments.all()])
+        self.initial.setdefault("contributory_factors", [link.factor_id for link in self.instance.factor_links.all()])
+        self.initial.setdefault("evidence", [link.threat_id for link in self.instance.evidence_links.all()])
+        if "supports" in self.fields:
+            self.initial.setdefault("supports", self.instance.supports_id)
+
+    def _sections(self, *, cites_threats: bool) -> list[Fieldset]:
+        evidence = [Field.checkboxes("contributory_factors", small=True)]
+        if cites_threats:
+            evidence.append(Field.checkboxes("evidence", small=True))
+        if "supports" in self.fields:
+            evidence.insert(0, Field.select("supports"))
+        return [
             Fieldset(
                 Field.text("title"),
                 Field.radios("status", legend_size=Size.SMALL, inline=True),
@@ -224,16 +240,8 @@ class PriorityForm(forms.ModelForm):
                 legend="What it will do",
                 legend_size=Size.MEDIUM,
             ),
+            Fieldset(*evidence, legend="Evidence and links", legend_size=Size.MEDIUM),
         ]
-        evidence = [Field.checkboxes("contributory_factors", small=True)]
-        if threats:
-            evidence.append(Field.checkboxes("evidence", small=True))
-        if "supports" in self.fields:
-            evidence.insert(0, Field.select("supports"))
-        sections.append(Fieldset(*evidence, legend="Evidence and links", legend_size=Size.MEDIUM))
-        if not threats:
-            del self.fields["evidence"]
-        self.helper = form_helper(*sections, submit="Save priority")
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
@@ -299,7 +307,18 @@ class OutcomeForm(forms.ModelForm):
         return cleaned
 
 
-class BaseOutcomeFormSet(forms.BaseModelFormSet):
+class BaseOutcomeFormSet(ListFormSet):
+    heading = "Outcomes and measures"
+    noun = "outcome"
+    submit = "Save outcomes"
+
+    @property
+    def intro(self) -> str:
+        return (
+            "What the priority wants to achieve, each with how progress is measured. Leave a new row empty "
+            f"to add nothing; to add more than {self.extra}, save and come back."
+        )
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         row_helper(form, Field.text("text"), Field.text("measure"))
@@ -315,35 +334,11 @@ class BaseOutcomeFormSet(forms.BaseModelFormSet):
                 form.add_error("text", f"“{text}” is listed twice")
             seen.add(text.casefold())
 
-    def rows(self) -> list[dict]:
-        """Outcomes in the order shown: {'outcome': existing or None, 'text', 'measure', 'delete'}."""
-        rows = []
-        for form in self.forms:
-            data = form.cleaned_data
-            existing = form.instance if form.instance.pk else None
-            if existing is None and not data.get("text"):
-                continue
-            rows.append(
-                {
-                    "id": existing.pk if existing else None,
-                    "text": data.get("text", ""),
-                    "measure": data.get("measure", ""),
-                    "delete": bool(data.get("DELETE")),
-                }
-            )
-        return rows
+    def row_values(self, data: dict) -> dict:
+        return {"measure": data.get("measure", "")}
 
 
-OutcomeFormSet = forms.modelformset_factory(
-    Outcome,
-    form=OutcomeForm,
-    formset=BaseOutcomeFormSet,
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=60,
-    validate_max=True,
-)
+OutcomeFormSet = list_formset(Outcome, OutcomeForm, BaseOutcomeFormSet, extra=2, max_num=60)
 
 
 class MoveForm(forms.Form):
