@@ -8,7 +8,7 @@ writes to the change history. Unchanged rows are not saved, so the history shows
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -172,7 +172,6 @@ def sync_links(priority: Priority, model: type, field: str, wanted: Iterable, ac
 
 def _write_content(
     priority: Priority,
-    *,
     actor: User | None,
     outcomes: Sequence[str] | None,
     current_work: Sequence[str] | None,
@@ -214,15 +213,7 @@ def create_priority(
     last = plan.priorities.aggregate(last=models.Max("order"))["last"] or 0
     priority = Priority(plan=plan, supports=supports, order=last + 1, **values)
     writes.save(priority, actor=actor)
-    _write_content(
-        priority,
-        actor=actor,
-        outcomes=outcomes,
-        current_work=current_work,
-        commitments=commitments,
-        factors=factors,
-        evidence=evidence,
-    )
+    _write_content(priority, actor, outcomes, current_work, commitments, factors, evidence)
     return priority
 
 
@@ -250,15 +241,7 @@ def update_priority(
         _check_evidence(plan, evidence)
     _check_lead(plan, values.get("lead_user"))
     writes.update(priority, values | {"supports": supports}, actor=actor)
-    _write_content(
-        priority,
-        actor=actor,
-        outcomes=outcomes,
-        current_work=current_work,
-        commitments=commitments,
-        factors=factors,
-        evidence=evidence,
-    )
+    _write_content(priority, actor, outcomes, current_work, commitments, factors, evidence)
 
 
 @transaction.atomic
@@ -303,7 +286,8 @@ def _renumber(plan: Plan, actor: User | None, ordered: list[Priority] | None = N
 
 @transaction.atomic
 def move_priority(priority: Priority, *, actor: User | None, direction: str) -> bool:
-    """Move a priority one place up or down the plan; False if it is already first or last."""
+    """Move a priority one place up or down the plan; False if it is already first or last.
+    ``priority`` is given its new place in the order."""
     if direction not in {"up", "down"}:
         raise ValidationError("Move a priority up or down.")
     plan = priority.plan
@@ -322,36 +306,63 @@ def move_priority(priority: Priority, *, actor: User | None, direction: str) -> 
     else:
         ordered[index], ordered[target] = theirs, mine
         _renumber(plan, actor, ordered)
+    priority.order = mine.order
     return True
+
+
+def _write_list(
+    rows: Sequence[dict],
+    existing: dict[int, models.Model],
+    *,
+    actor: User | None,
+    new: Callable[..., models.Model],
+    values: Callable[[dict], dict],
+    foreign: str,
+    repeated: str,
+) -> int:
+    """Write a list edited a row at a time (an exercise's criteria, a priority's outcomes) in the
+    order given: each row {'id': one of ``existing`` or None for a new row, 'text', its own values,
+    'delete'}. ``values`` checks and returns a row's own values; ``new`` makes a new row from them.
+    A row naming another list's row is refused with ``foreign``, an empty or repeated text with
+    ``repeated`` (formatted with the text). Returns how many rows the list keeps."""
+    position = 0
+    seen: set[str] = set()
+    for row in rows:
+        item = None
+        if row.get("id") is not None:
+            item = existing.get(row["id"])
+            if item is None:
+                raise ValidationError(foreign)
+        if row.get("delete"):
+            if item is not None:
+                writes.delete(item, actor=actor)
+            continue
+        text = row["text"].strip()
+        if not text or text.casefold() in seen:
+            raise ValidationError(repeated.format(text=text))
+        seen.add(text.casefold())
+        position += 1
+        fields = {"text": text, **values(row), "order": position}
+        if item is None:
+            writes.save(new(**fields), actor=actor)
+        else:
+            writes.update(item, fields, actor=actor)
+    return position
 
 
 @transaction.atomic
 def update_outcomes(priority: Priority, *, actor: User | None, rows: Sequence[dict]) -> None:
     """Edit the priority's outcomes and how each is measured, in the order given. Each row is
     {'id': an existing outcome's id or None, 'text', 'measure', 'delete'}."""
-    existing = {outcome.pk: outcome for outcome in priority.outcomes.all()}
-    position = 0
-    seen: set[str] = set()
-    for row in rows:
-        outcome = None
-        if row.get("id") is not None:
-            outcome = existing.get(row["id"])
-            if outcome is None:
-                raise ValidationError("That outcome belongs to another priority.")
-        if row.get("delete"):
-            if outcome is not None:
-                writes.delete(outcome, actor=actor)
-            continue
-        text = row["text"].strip()
-        if not text or text.casefold() in seen:
-            raise ValidationError(f"Each outcome needs its own text (“{text}”).")
-        seen.add(text.casefold())
-        position += 1
-        values = {"text": text, "measure": row.get("measure", "").strip(), "order": position}
-        if outcome is None:
-            writes.save(Outcome(priority=priority, **values), actor=actor)
-        else:
-            writes.update(outcome, values, actor=actor)
+    _write_list(
+        rows,
+        {outcome.pk: outcome for outcome in priority.outcomes.all()},
+        actor=actor,
+        new=lambda **fields: Outcome(priority=priority, **fields),
+        values=lambda row: {"measure": row.get("measure", "").strip()},
+        foreign="That outcome belongs to another priority.",
+        repeated="Each outcome needs its own text (“{text}”).",
+    )
 
 
 def ensure_default_factors() -> None:
@@ -424,38 +435,28 @@ def update_exercise(
     exercise.participants.set(participants)
 
 
+def _criterion_values(row: dict) -> dict:
+    weight = row.get("weight")
+    if not isinstance(weight, int) or not 1 <= weight <= 10:
+        raise ValidationError("A criterion's weight must be a whole number from 1 to 10.")
+    return {"weight": weight, "inverse": bool(row.get("inverse"))}
+
+
 @transaction.atomic
 def update_criteria(exercise: Exercise, *, actor: User | None, rows: Sequence[dict]) -> None:
     """Edit the criteria, their weights and which count inversely, in the order given. Removing a
     criterion removes the scores given against it. Rows are
     {'id': an existing criterion's id or None, 'text', 'weight', 'inverse', 'delete'}."""
-    existing = {criterion.pk: criterion for criterion in exercise.criteria.all()}
-    position = 0
-    seen: set[str] = set()
-    for row in rows:
-        criterion = None
-        if row.get("id") is not None:
-            criterion = existing.get(row["id"])
-            if criterion is None:
-                raise ValidationError("That criterion belongs to another exercise.")
-        if row.get("delete"):
-            if criterion is not None:
-                writes.delete(criterion, actor=actor)
-            continue
-        text = row["text"].strip()
-        if not text or text.casefold() in seen:
-            raise ValidationError(f"Each criterion must ask its own question (“{text}”).")
-        seen.add(text.casefold())
-        weight = row.get("weight")
-        if not isinstance(weight, int) or not 1 <= weight <= 10:
-            raise ValidationError("A criterion's weight must be a whole number from 1 to 10.")
-        position += 1
-        values = {"text": text, "weight": weight, "inverse": bool(row.get("inverse")), "order": position}
-        if criterion is None:
-            writes.save(Criterion(exercise=exercise, **values), actor=actor)
-        else:
-            writes.update(criterion, values, actor=actor)
-    if not position:
+    kept = _write_list(
+        rows,
+        {criterion.pk: criterion for criterion in exercise.criteria.all()},
+        actor=actor,
+        new=lambda **fields: Criterion(exercise=exercise, **fields),
+        values=_criterion_values,
+        foreign="That criterion belongs to another exercise.",
+        repeated="Each criterion must ask its own question (“{text}”).",
+    )
+    if not kept:
         raise ValidationError("An exercise needs at least one criterion.")
 
 
