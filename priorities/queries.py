@@ -105,11 +105,9 @@ def plans_of(partnership: Partnership) -> QuerySet[Plan]:
     )
 
 
-def plan_with_partnership(partnership: Partnership, plan_id: int) -> Plan | None:
-    plan = Plan.objects.filter(partnership=partnership, pk=plan_id).select_related("assessment").first()
-    if plan is not None:
-        plan.partnership = partnership  # already loaded, with its county board
-    return plan
+def plans_in(partnership: Partnership) -> QuerySet[Plan]:
+    """The partnership's plans, each knowing the partnership already loaded (with its county board)."""
+    return partnership.plans.select_related("assessment")
 
 
 def plan_overview(plan: Plan) -> tuple[list[Priority], list[Exercise]]:
@@ -131,12 +129,15 @@ def plan_overview(plan: Plan) -> tuple[list[Priority], list[Exercise]]:
     return priorities, exercises
 
 
-def priority_in(plan: Plan, priority_id: int) -> Priority | None:
-    """The plan's priority, archived or not: an archived one stays readable, with its history."""
-    priority = Priority.all_objects.filter(plan=plan, pk=priority_id).first()
-    if priority is not None:
-        priority.plan = plan
-    return priority
+def priorities_in(plan: Plan) -> QuerySet[Priority]:
+    """The plan's priorities, archived or not (an archived one stays readable, with its history),
+    each knowing the plan already loaded."""
+    return plan.priorities(manager="all_objects").all()
+
+
+def outcomes_in(priority: Priority) -> QuerySet[Outcome]:
+    """The priority's outcomes in order: the list its outcomes page edits."""
+    return priority.outcomes.all()
 
 
 def archived_priorities(plan: Plan) -> list[Priority]:
@@ -330,19 +331,26 @@ def plan_export_rows(plan: Plan) -> list[dict]:
 # -- Priority setting --------------------------------------------------------------------------------
 
 
-def exercise_in(plan: Plan, exercise_id: int) -> Exercise | None:
-    exercise = plan.exercises.filter(pk=exercise_id).first()
-    if exercise is not None:
-        exercise.plan = plan
-    return exercise
+def exercises_in(plan: Plan) -> QuerySet[Exercise]:
+    return plan.exercises.all()
+
+
+def candidates_in(exercise: Exercise) -> QuerySet[Candidate]:
+    return exercise.candidates.select_related("threat", "priority")
 
 
 def candidates_of(exercise: Exercise) -> list[Candidate]:
-    return list(exercise.candidates.select_related("threat__assessment", "priority").order_by("title"))
+    """The exercise's candidates by title, each with the assessment its threat is from."""
+    return list(candidates_in(exercise).select_related("threat__assessment").order_by("title"))
+
+
+def criteria_in(exercise: Exercise) -> QuerySet[Criterion]:
+    """The exercise's criteria in the order it asks them: the list its criteria page edits."""
+    return exercise.criteria.order_by("order", "id")
 
 
 def criteria_of(exercise: Exercise) -> list[Criterion]:
-    return list(exercise.criteria.order_by("order", "id"))
+    return list(criteria_in(exercise))
 
 
 def participants_of(exercise: Exercise) -> list[User]:
