@@ -19,6 +19,7 @@ urlpatterns = [
     path("partnerships/<slug:slug>/actions/", include("actionplans.urls")),
     path("partnerships/<slug:slug>/reports/", include("reports.urls")),
     path("my-actions/", include("actionplans.my_urls")),
+    path("notifications/", include("csp_portal.notifications.urls")),
     path("", include("csp_portal.organisations.urls")),
 ]
 # Nothing under MEDIA_ROOT is served by URL, in any configuration (DEBUG included): uploaded and

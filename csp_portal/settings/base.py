@@ -18,6 +18,7 @@ SERVICE_NAME = "CSP Portal"
 
 INSTALLED_APPS = [
     "csp_portal.organisations",
+    "csp_portal.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "csp_portal.organisations.context_processors.service",
+                "csp_portal.notifications.context_processors.unread",
             ],
         },
     },
@@ -274,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
     # those a dead worker or a Redis restart left behind.
     "resend-waiting-report-jobs": {"task": "reports.resend_waiting_jobs", "schedule": 60.0},
     "resend-waiting-crime-imports": {"task": "assessments.resend_waiting_imports", "schedule": 60.0},
+    "resend-waiting-notification-emails": {"task": "notifications.resend_waiting", "schedule": 60.0},
+    # Monday morning: each person's digest of the notifications they chose to hear of weekly.
+    "send-weekly-notification-digests": {
+        "task": "notifications.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     # Drafts every partnership's quarterly report in the first days after a quarter ends.
     "draft-quarter-end-reports": {
         "task": "reports.draft_quarter_end_reports",

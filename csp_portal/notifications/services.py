@@ -1,0 +1,216 @@
+"""Telling people: one row per person told, their e-mail sent after the change commits (at once, in
+the weekly digest, or not at all, as they chose), and the sweep that sends what the queue missed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from csp_portal import queueing
+from csp_portal.organisations.models import Partnership, Role, User
+
+from .kinds import AUDIENCES, Delivery, Kind
+from .models import Notification, Preference
+
+log = logging.getLogger(__name__)
+
+SEND_TASK = "notifications.send_emails"  # sent by name: the tasks module imports this one
+WAITING = "Waiting for a worker"
+DELAYED = "The e-mail is delayed: the background service is unavailable. It will be sent when it is back."
+LOST_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+DIGEST_EVERY = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What happened, in the words every person told reads: the subject, a few plain-text lines
+    saying what is asked of them, and the page it is about."""
+
+    subject: str
+    body: str
+    path: str
+
+
+def tell(
+    kind: Kind,
+    message: Message,
+    *,
+    partnership: Partnership | None = None,
+    people: Iterable[User | None] = (),
+    actor: User | None = None,
+) -> list[Notification]:
+    """Notify the audience ``kinds.AUDIENCES`` gives ``kind``: the holders of its roles in
+    ``partnership`` and/or ``people``, never ``actor``, never anyone inactive. Costs the same few
+    queries however many are told; their e-mails go once the caller's transaction commits."""
+    recipients = _audience(kind, partnership, people, actor)
+    if not recipients:
+        return []
+    deliveries = dict(
+        Preference.objects.filter(user__in=list(recipients), kind=kind).values_list("user_id", "delivery")
+    )
+    optional = AUDIENCES[kind].optional
+    rows = [
+        Notification(
+            recipient=person,
+            partnership=partnership,
+            kind=kind,
+            subject=message.subject[:200],
+            body=message.body,
+            path=message.path,
+            reason=reason.format(partnership=partnership.name if partnership else "")[:300],
+            status=_status(deliveries.get(person.pk, Delivery.IMMEDIATE) if optional else Delivery.IMMEDIATE),
+            stage=WAITING,
+        )
+        for person, reason in recipients.items()
+    ]
+    created = Notification.objects.bulk_create(rows)
+    queued = [row.pk for row in created if row.status == Notification.Email.QUEUED]
+    if queued:
+        transaction.on_commit(lambda: dispatch(queued))
+    return created
+
+
+def _audience(kind: Kind, partnership, people, actor) -> dict[User, str]:
+    audience = AUDIENCES[kind]
+    told: dict[User, str] = {}
+    if audience.roles and partnership is not None:
+        holders = Role.objects.filter(partnership=partnership, role__in=audience.roles, user__is_active=True)
+        for role in holders.select_related("user").order_by("user_id"):
+            told.setdefault(role.user, audience.reason_for_role)
+    if audience.named:
+        for person in people:
+            if person is not None and person.is_active:
+                told[person] = audience.reason_if_named  # the more particular reason wins
+    if actor is not None:
+        told.pop(actor, None)
+    return told
+
+
+def _status(delivery: str) -> str:
+    return {
+        Delivery.IMMEDIATE: Notification.Email.QUEUED,
+        Delivery.WEEKLY: Notification.Email.DIGEST,
+        Delivery.NONE: Notification.Email.NOT_SENT,
+    }[delivery]
+
+
+# -- Sending ---------------------------------------------------------------------------------------
+
+
+def dispatch(ids: list[int]) -> bool:
+    """Hand the queued e-mails ``ids`` to the workers in one message; while the queue is unreachable
+    they wait, and the sweep sends them later."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk__in=ids, status=Notification.Email.QUEUED, sent__isnull=True)
+    if not claimed.update(sent=now):
+        return False
+    if queueing.send(SEND_TASK, list(ids)):
+        return True
+    Notification.objects.filter(pk__in=ids, status=Notification.Email.QUEUED, sent=now).update(sent=None, stage=DELAYED)
+    return False
+
+
+def resend_waiting(now: datetime | None = None) -> int:
+    """The sweep (every minute): send the e-mails queued while the queue was down, or lost by it."""
+    now = now or timezone.now()
+    queued = Notification.objects.filter(status=Notification.Email.QUEUED)
+    queued.filter(sent__lt=now - LOST_AFTER).update(sent=None)
+    ids = list(queued.filter(sent__isnull=True).order_by("pk").values_list("pk", flat=True)[:1000])
+    return len(ids) if ids and dispatch(ids) else 0
+
+
+def send_emails(ids: list[int]) -> int:
+    """The worker's part: send each queued e-mail once (claimed with a conditional UPDATE, so that a
+    second copy of the task sends nothing). A failed send goes back to the queue for the sweep,
+    until it has had MAX_ATTEMPTS."""
+    sent = 0
+    for pk in ids:
+        if not Notification.objects.filter(pk=pk, status=Notification.Email.QUEUED).update(
+            status=Notification.Email.SENDING
+        ):
+            continue
+        notification = Notification.objects.select_related("recipient", "partnership").get(pk=pk)
+        try:
+            _email(notification.recipient, "notifications/email/notification", {"notification": notification})
+        except OSError as error:  # smtplib's errors are OSErrors
+            _failed(notification, error)
+            continue
+        Notification.objects.filter(pk=pk).update(status=Notification.Email.SENT, emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _failed(notification: Notification, error: Exception) -> None:
+    attempts = notification.attempts + 1
+    status = Notification.Email.FAILED if attempts >= MAX_ATTEMPTS else Notification.Email.QUEUED
+    log.warning("notification %s not e-mailed (attempt %s): %s", notification.pk, attempts, error)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=status, attempts=attempts, sent=None, stage=str(error)[:200]
+    )
+
+
+def _email(person: User, template: str, context: dict) -> None:
+    context = {**context, "person": person, "site_url": settings.SITE_URL.rstrip("/")}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
+
+
+# -- The weekly digest -----------------------------------------------------------------------------
+
+
+def send_weekly_digests(now: datetime | None = None) -> int:
+    """Weekly (beat): one e-mail to each person listing what waited for their digest. Each person's
+    rows are claimed with a conditional UPDATE, so two runs never send one twice."""
+    now = now or timezone.now()
+    waiting = Notification.objects.filter(status=Notification.Email.DIGEST, created__lte=now)
+    people = User.objects.filter(pk__in=waiting.values("recipient_id"), is_active=True).order_by("pk")
+    sent = 0
+    for person in people.iterator():
+        ids = list(waiting.filter(recipient=person).values_list("pk", flat=True))
+        if not Notification.objects.filter(pk__in=ids, status=Notification.Email.DIGEST).update(
+            status=Notification.Email.IN_DIGEST, emailed_at=now
+        ):
+            continue
+        items = list(Notification.objects.filter(pk__in=ids).select_related("partnership").order_by("created"))
+        try:
+            _email(person, "notifications/email/digest", {"items": items, "since": now - DIGEST_EVERY})
+        except OSError as error:
+            log.warning("weekly digest for %s not sent: %s", person.pk, error)
+            Notification.objects.filter(pk__in=ids).update(status=Notification.Email.DIGEST, emailed_at=None)
+            continue
+        sent += 1
+    return sent
+
+
+# -- Reading them ----------------------------------------------------------------------------------
+
+
+def open_notification(notification: Notification, *, actor: User) -> str:
+    """Mark the actor's notification read; returns the page it is about."""
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notification.path
+
+
+def mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def choose_deliveries(*, actor: User, choices: dict[str, str]) -> None:
+    """Record how the actor wants each optional kind e-mailed."""
+    for kind, delivery in choices.items():
+        if not AUDIENCES[kind].optional:
+            continue
+        Preference.objects.update_or_create(user=actor, kind=kind, defaults={"delivery": delivery})
