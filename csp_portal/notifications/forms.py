@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Size, Submit
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from .kinds import Delivery
@@ -24,5 +24,5 @@ class DeliveryForm(forms.Form):
                 error_messages={"required": f"Choose how to hear that {choice.label[0].lower()}{choice.label[1:]}"},
             )
             layout.append(Field.radios(choice.kind, legend_size=Size.SMALL, small=True))
-        self.helper.layout = layout
+        self.helper.layout = Layout(*layout)
         self.helper.add_input(Submit("submit", "Save my choices"))
