@@ -6,7 +6,10 @@ from .base import env
 SECRET_KEY = env.string("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests read mail.outbox; a test that starts a real SMTP server (tests/smtp.py) names it in
+# EMAIL_URL for the processes it starts, and they speak SMTP to it.
+if not env.string("EMAIL_URL", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
