@@ -28,7 +28,7 @@ from csp_portal.organisations.models import Agency, Partnership, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Priority
 
-from . import queries
+from . import notices, queries
 from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
 
 log = logging.getLogger(__name__)
@@ -438,6 +438,7 @@ def submit_return(
     progress.status = ProgressReturn.Status.SUBMITTED
     progress.submitted_by, progress.submitted_at = actor, timezone.now()
     writes.save(progress, actor=actor)
+    notices.return_submitted(progress, actor=actor)
     return progress
 
 
@@ -464,6 +465,7 @@ def accept_return(progress: ProgressReturn, *, actor: User | None, comment: str 
     locked.officer_comment = comment.strip()
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     writes.save(locked, actor=actor)
+    notices.return_reviewed(locked, actor=actor)
     return locked
 
 
@@ -477,6 +479,7 @@ def send_back_return(progress: ProgressReturn, *, actor: User | None, comment: s
     locked.officer_comment = comment.strip()
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     writes.save(locked, actor=actor)
+    notices.return_reviewed(locked, actor=actor)
     return locked
 
 

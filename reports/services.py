@@ -32,7 +32,7 @@ from csp_portal.organisations.models import Partnership, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
-from . import rendering, snapshot
+from . import notices, rendering, snapshot
 from .models import Decision, ReportJob, ReportSettings, ReportVersion
 
 log = logging.getLogger(__name__)
@@ -319,7 +319,10 @@ def _recipients(job: ReportJob) -> list[str]:
 
 
 def _notify(job: ReportJob) -> None:
-    """E-mail the requester (for a scheduled draft, the partnership's officers) with a link."""
+    """E-mail the requester (for a scheduled draft, the partnership's officers) with a link; when
+    a report is issued, tell the board too."""
+    if job.kind == ReportJob.Kind.ISSUE and job.status == ReportJob.Status.READY:
+        notices.report_issued(job)
     recipients = _recipients(job)
     if not recipients or not job.is_finished:
         return
@@ -371,6 +374,7 @@ def record_decision(
         recorded_at=timezone.now(),
     )
     writes.save(record, actor=actor)
+    notices.decision_recorded(record, actor=actor)
     return record
 
 

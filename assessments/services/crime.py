@@ -20,7 +20,7 @@ from csp_portal import queueing
 from csp_portal.organisations.models import Authority, Partnership
 from csp_portal.uploads import UnreadableArchive
 
-from .. import police_uk
+from .. import notices, police_uk
 from ..models import CrimeCount, CrimeImport
 
 log = logging.getLogger(__name__)
@@ -376,6 +376,7 @@ def run_import_job(job_id: int) -> CrimeImport | None:
         log.exception("crime import %s failed", job_id)
         _fail(job_id, "The import stopped unexpectedly. Nothing was stored. Please tell a site administrator.")
     job.refresh_from_db()
+    notices.import_finished(job)
     return job
 
 

@@ -40,6 +40,11 @@ class Message:
     path: str
 
 
+def quoted(text: str) -> str:
+    """Text a person typed, inside a message: on one line and in quotation marks."""
+    return "“" + " ".join(str(text).split()) + "”"
+
+
 def tell(
     kind: Kind,
     message: Message,

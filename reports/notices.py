@@ -1,0 +1,41 @@
+"""What the reports tell people: a report issued (to the partnership's board members) and a board
+decision on an escalation (to the action's lead and the partnership's officers). Who is told is
+decided in csp_portal.notifications.kinds."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from csp_portal.notifications.kinds import Kind
+from csp_portal.notifications.services import Message, quoted, tell
+from csp_portal.organisations.models import User
+
+from .models import Decision, ReportJob
+
+
+def report_issued(job: ReportJob) -> None:
+    version, partnership, quarter = job.result, job.partnership, job.quarter
+    message = Message(
+        subject=f"{partnership.name}: the {quarter.label} quarterly monitoring report is issued",
+        body=(
+            f"Version {version.version} of the {quarter.label} quarterly monitoring report of {partnership.name} "
+            f"({quarter.months}) has been issued for the board. Download it to read before the meeting."
+        ),
+        path=reverse("reports:report_quarter", args=[partnership.slug, quarter]),
+    )
+    tell(Kind.REPORT_ISSUED, message, partnership=partnership, actor=job.requested_by)
+
+
+def decision_recorded(decision: Decision, *, actor: User | None) -> None:
+    progress = decision.progress_return
+    action = progress.action
+    message = Message(
+        subject=f"The board decided on the escalation for {quoted(action.title)}",
+        body=(
+            f"At its meeting on {decision.meeting_date:%-d %B %Y} the board considered the support asked for in the "
+            f"{progress.quarter.label} return for {quoted(action.title)}: {decision.get_outcome_display()}. "
+            f"What it decided: {quoted(decision.decision)}"
+        ),
+        path=action.get_absolute_url(),
+    )
+    tell(Kind.DECISION_RECORDED, message, partnership=action.partnership, people=[action.lead_user], actor=actor)
