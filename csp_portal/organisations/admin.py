@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import notices
 from .models import (
     Agency,
     Authority,
@@ -14,6 +15,22 @@ from .models import (
     SignInEvent,
     User,
 )
+
+
+class TellsOfRoleChanges:
+    """An admin page that gives or ends roles (in a roles inline) tells each person of theirs."""
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Role:
+            return
+        for role in formset.new_objects:
+            notices.role_given(role, actor=request.user)
+        for role, changed in formset.changed_objects:
+            if "role" in changed or "partnership" in changed or "user" in changed:
+                notices.role_given(role, actor=request.user)
+        for role in formset.deleted_objects:
+            notices.role_ended(role, actor=request.user)
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,7 +76,7 @@ class AuthorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(TellsOfRoleChanges, SimpleHistoryAdmin):
     list_display = ["name", "slug", "kind", "county_board", "ons_code"]
     list_filter = ["kind", "police_force"]
     search_fields = ["name", "slug", "ons_code", "authorities__name"]
@@ -84,6 +101,21 @@ class RoleAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "partnership"]
     autocomplete_fields = ["user", "partnership"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"role", "partnership", "user"} & set(form.changed_data):
+            notices.role_given(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        notices.role_ended(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        ended = list(queryset.select_related("user", "partnership"))
+        super().delete_queryset(request, queryset)
+        for role in ended:
+            notices.role_ended(role, actor=request.user)
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
@@ -98,7 +130,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(TellsOfRoleChanges, SimpleHistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["full_name"]
