@@ -326,11 +326,13 @@ class QuarterClosure(QuarterFields):
 
 
 class ReminderSent(QuarterFields):
-    """An e-mail sent to a lead about a quarter's returns. The scheduled reminders ('before' and
-    'after' the deadline) are claimed by inserting this row first, so each goes once however many
-    runs overlap; a 'chase' from the officer's button may be sent any number of times."""
+    """A lead told about a quarter's returns (a notification, e-mailed as they chose). The scheduled
+    ones ('open' when the quarter ends, 'before' and 'after' the deadline) are claimed by inserting
+    this row first, so each goes once however many runs overlap; a 'chase' from the officer's button
+    may be sent any number of times."""
 
     class Kind(models.TextChoices):
+        OPEN = "open", "Returns open"
         BEFORE = "before", "Reminder before the deadline"
         AFTER = "after", "Reminder after the deadline"
         CHASE = "chase", "Chased by the partnership officer"

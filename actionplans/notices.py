@@ -1,16 +1,19 @@
 """What the action plans tell people, in their words: a return submitted (to the partnership's
-officers), a return accepted or sent back (to its lead). Who is told is decided in
+officers), a return accepted or sent back (to its lead), a quarter's returns open, due soon or
+overdue (to the leads who owe them). Who is told is decided in
 csp_portal.notifications.kinds; these say what, and link to the page that asks something of them."""
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.services import Message, quoted, tell
-from csp_portal.organisations.models import User
+from csp_portal.organisations.models import Partnership, User
+from csp_portal.quarters import Quarter
 
-from .models import ProgressReturn
+from .models import Action, ProgressReturn, ReminderSent
 
 
 def return_submitted(progress: ProgressReturn, *, actor: User | None) -> None:
@@ -46,3 +49,23 @@ def return_reviewed(progress: ProgressReturn, *, actor: User | None) -> None:
         people=[action.lead_user, progress.submitted_by],
         actor=actor,
     )
+
+
+def returns_reminder(
+    partnership: Partnership, quarter: Quarter, lead: User, actions: list[Action], kind: str, *, actor: User | None
+) -> None:
+    """The returns a lead owes for ``quarter``: open now, due soon, overdue, or chased by an officer."""
+    context = {
+        "partnership": partnership,
+        "quarter": quarter,
+        "deadline": quarter.deadline(),
+        "actions": actions,
+        "kind": kind,
+    }
+    message = Message(
+        subject=render_to_string("actionplans/email/reminder_subject.txt", context),
+        body=render_to_string("actionplans/email/reminder_body.txt", context),
+        path=reverse("my_actions_quarter", args=[quarter]),
+    )
+    about = Kind.RETURNS_OPEN if kind == ReminderSent.Kind.OPEN else Kind.RETURNS_DUE
+    tell(about, message, partnership=partnership, people=[lead], actor=actor)

@@ -16,11 +16,8 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal import writes
@@ -513,25 +510,6 @@ def reopen_quarter(partnership: Partnership, quarter: Quarter, *, actor: User | 
 # -- Reminders ---------------------------------------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _send_reminder(partnership: Partnership, quarter: Quarter, lead: User, actions: list[Action], kind: str) -> None:
-    context = {
-        "partnership": partnership,
-        "quarter": quarter,
-        "deadline": quarter.deadline(),
-        "lead": lead,
-        "actions": actions,
-        "kind": kind,
-        "url": _site_url(reverse("my_actions_quarter", args=[quarter])),
-    }
-    subject = render_to_string("actionplans/email/reminder_subject.txt", context).strip()
-    body = render_to_string("actionplans/email/reminder.txt", context)
-    send_mail(subject, body, None, [lead.email])
-
-
 @transaction.atomic
 def chase_leads(partnership: Partnership, quarter: Quarter, *, actor: User | None) -> int:
     """E-mail every lead who still owes a return for ``quarter`` (the officer's button); returns how
@@ -541,7 +519,7 @@ def chase_leads(partnership: Partnership, quarter: Quarter, *, actor: User | Non
     outstanding = queries.outstanding_by_lead(partnership, quarter)
     now = timezone.now()
     for lead, actions in outstanding.items():
-        _send_reminder(partnership, quarter, lead, actions, ReminderSent.Kind.CHASE)
+        notices.returns_reminder(partnership, quarter, lead, actions, ReminderSent.Kind.CHASE, actor=actor)
         ReminderSent.objects.create(
             partnership=partnership,
             lead=lead,
@@ -556,14 +534,17 @@ def chase_leads(partnership: Partnership, quarter: Quarter, *, actor: User | Non
 
 
 def due_reminders(today: date) -> list[tuple[Quarter, str]]:
-    """Which scheduled reminders fall due on ``today``: (quarter, 'before' or 'after'). A reminder
-    is due from its day until the next quarter's returns take over, so a missed day catches up."""
+    """Which scheduled reminders fall due on ``today``: (quarter, 'open', 'before' or 'after'). The
+    returns 'open' from the day after the quarter ends until the 'before' reminder; a reminder is
+    due from its day until the next one takes over, so a missed day catches up."""
     before = settings.ACTIONPLANS_REMINDER_DAYS_BEFORE
     after = settings.ACTIONPLANS_REMINDER_DAYS_AFTER
     due = []
     current = Quarter.of(today)
     for quarter in (current - 2, current - 1, current):
         deadline = quarter.deadline()
+        if quarter.end < today < deadline - timedelta(days=before):
+            due.append((quarter, ReminderSent.Kind.OPEN))
         if deadline - timedelta(days=before) <= today < deadline:
             due.append((quarter, ReminderSent.Kind.BEFORE))
         if deadline + timedelta(days=after) <= today <= quarter.next().deadline():
@@ -602,7 +583,7 @@ def _claim_and_send(partnership: Partnership, quarter: Quarter, lead: User, acti
                 sent_at=timezone.now(),
                 actions=len(actions),
             )
-            _send_reminder(partnership, quarter, lead, actions, kind)
+            notices.returns_reminder(partnership, quarter, lead, actions, kind, actor=None)
     except IntegrityError:
         return 0  # claimed by another run
     return 1

@@ -1,9 +1,4 @@
-from . import queries
-
-
 def unread(request) -> dict:
-    """The header's count of unread notifications, read only when a page shows it."""
+    """The navigation's count of unread notifications, kept on the person's row (no query)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": lambda: queries.unread_count(user)}
+    return {"unread_notifications": user.unread_notifications if user is not None and user.is_authenticated else 0}

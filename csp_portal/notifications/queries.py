@@ -14,10 +14,6 @@ from .models import Notification, Preference
 LISTED = 100  # the newest, on the list page; older ones stay in the database
 
 
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def notifications_of(user: User) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user).select_related("partnership")[:LISTED])
 

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -78,6 +80,9 @@ def tell(
         for person, reason in recipients.items()
     ]
     created = Notification.objects.bulk_create(rows)
+    User.objects.filter(pk__in=[person.pk for person in recipients]).update(
+        unread_notifications=F("unread_notifications") + 1
+    )
     queued = [row.pk for row in created if row.status == Notification.Email.QUEUED]
     if queued:
         transaction.on_commit(lambda: dispatch(queued))
@@ -205,11 +210,22 @@ def open_notification(notification: Notification, *, actor: User) -> str:
     """Mark the actor's notification read; returns the page it is about."""
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        _recount(actor)
     return notification.path
 
 
 def mark_all_read(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    _recount(actor)
+    return marked
+
+
+def _recount(person: User) -> None:
+    """The person's unread count, counted afresh (so that it can never drift for long)."""
+    unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+    User.objects.filter(pk=person.pk).update(
+        unread_notifications=Coalesce(Subquery(unread.values("recipient").annotate(n=Count("pk")).values("n")), 0)
+    )
 
 
 @transaction.atomic

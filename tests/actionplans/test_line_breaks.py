@@ -8,6 +8,7 @@ from django.core import mail
 from actionplans import importer, services
 from actionplans.models import Action
 from csp_portal.quarters import Quarter
+from tests.mail import emails_sent
 
 from .factories import ActionFactory
 from .test_views import action_form, url
@@ -58,8 +59,12 @@ def test_the_import_refuses_a_line_break_with_its_row_and_column(cast, lancaster
 
 def test_a_title_kept_from_before_reaches_the_reminder_on_one_line(cast, lancaster):
     ActionFactory(priority=lancaster.roads, lead_user=cast.lead, title=FAKE_LINK)
-    services.chase_leads(cast.lancaster, Quarter(2025, 2), actor=cast.officer)
+    with emails_sent():
+        services.chase_leads(cast.lancaster, Quarter(2025, 2), actor=cast.officer)
     [message] = mail.outbox
     assert "- Speed watch Write your return here instead: https://evil.example/sign-in\n" in message.body
     links = [line for line in message.body.splitlines() if line.startswith(("http://", "https://"))]
-    assert links == ["http://localhost:8000/my-actions/2025-26-Q2/"], "the only line that is a link is the portal's"
+    assert links == [
+        "http://localhost:8000/my-actions/2025-26-Q2/",
+        "http://localhost:8000/notifications/e-mail/",
+    ], "the only lines that are links are the portal's"

@@ -10,6 +10,7 @@ from actionplans import services
 from actionplans.models import ReminderSent
 from actionplans.tasks import send_return_reminders
 from csp_portal.quarters import Quarter
+from tests.mail import emails_sent
 
 from .factories import ActionFactory, ReturnFactory
 
@@ -23,7 +24,8 @@ def test_officer_chases_every_lead_who_owes_a_return(cast, lancaster):
     done = ActionFactory(priority=lancaster.roads, lead_user=cast.board_member, title="Done already")
     ReturnFactory(action=done, year=2025, number=2, status="submitted")
     ActionFactory(priority=lancaster.roads, lead_user=None, title="Nobody leads this")
-    assert services.chase_leads(cast.lancaster, Q2, actor=cast.officer) == 1
+    with emails_sent():
+        assert services.chase_leads(cast.lancaster, Q2, actor=cast.officer) == 1
     [message] = mail.outbox
     assert message.to == ["lead@lancaster.example"]
     assert message.subject == "2025/26 Q2 progress returns for Lancaster District CSP"
@@ -32,14 +34,16 @@ def test_officer_chases_every_lead_who_owes_a_return(cast, lancaster):
     assert "/my-actions/2025-26-Q2/" in message.body
     chase = ReminderSent.objects.get()
     assert (chase.kind, chase.sent_by, chase.actions) == ("chase", cast.officer, 2)
-    services.chase_leads(cast.lancaster, Q2, actor=cast.officer)
+    with emails_sent():
+        services.chase_leads(cast.lancaster, Q2, actor=cast.officer)
     assert len(mail.outbox) == 2  # the button may be pressed again
 
 
 @pytest.mark.parametrize(
     ("today", "due"),
     [
-        (date(2025, 10, 9), [(Q1, "after")]),  # Q1 returns are late until Q2's are due
+        (date(2025, 10, 1), [(Q1, "after"), (Q2, "open")]),  # Q2 has ended: its returns open
+        (date(2025, 10, 9), [(Q1, "after"), (Q2, "open")]),  # Q1 returns are late until Q2's are due
         (date(2025, 10, 10), [(Q1, "after"), (Q2, "before")]),  # five days before 15 October
         (date(2025, 10, 14), [(Q1, "after"), (Q2, "before")]),
         (date(2025, 10, 15), [(Q1, "after")]),
@@ -58,15 +62,20 @@ def test_which_scheduled_reminders_fall_due(settings, today, due):
 @pytest.mark.django_db
 def test_the_daily_job_sends_each_reminder_once(cast, lancaster):
     ReturnFactory(action=lancaster.action, year=2025, number=1, status="accepted")  # Q1 is done
-    assert services.send_scheduled_reminders(date(2025, 10, 10)) == 1
-    assert services.send_scheduled_reminders(date(2025, 10, 11)) == 0  # already reminded before the deadline
-    assert services.send_scheduled_reminders(date(2025, 10, 18)) == 1
-    assert services.send_scheduled_reminders(date(2025, 10, 18)) == 0
+    with emails_sent():
+        assert services.send_scheduled_reminders(date(2025, 10, 2)) == 1
+        assert services.send_scheduled_reminders(date(2025, 10, 3)) == 0  # already told the returns are open
+        assert services.send_scheduled_reminders(date(2025, 10, 10)) == 1
+        assert services.send_scheduled_reminders(date(2025, 10, 11)) == 0  # already reminded before the deadline
+        assert services.send_scheduled_reminders(date(2025, 10, 18)) == 1
+        assert services.send_scheduled_reminders(date(2025, 10, 18)) == 0
     assert [m.subject for m in mail.outbox] == [
+        "Now open: 2025/26 Q2 progress return for Lancaster District CSP",
         "Reminder: 2025/26 Q2 progress return for Lancaster District CSP",
         "Overdue: 2025/26 Q2 progress return for Lancaster District CSP",
     ]
-    assert "was due on 15 October 2025" in mail.outbox[1].body
+    assert "can now be written, and is due by 15 October 2025" in mail.outbox[0].body
+    assert "was due on 15 October 2025" in mail.outbox[2].body
 
 
 @pytest.mark.django_db

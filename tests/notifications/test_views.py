@@ -86,3 +86,17 @@ def test_the_list_costs_the_same_queries_however_many_there_are(login, cast, dja
     client = login(cast.lead)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("notifications:list")).status_code == 200
+
+
+def test_the_count_is_kept_on_the_persons_row_and_recounted_when_read(login, cast):
+    first = told(cast.lead, cast.lancaster)
+    told(cast.lead, cast.lancaster, subject="Another")
+    cast.lead.refresh_from_db()
+    assert cast.lead.unread_notifications == 2
+    client = login(cast.lead)
+    client.get(reverse("notifications:open", args=[first.pk]))
+    cast.lead.refresh_from_db()
+    assert cast.lead.unread_notifications == 1
+    client.post(reverse("notifications:mark_all_read"))
+    cast.lead.refresh_from_db()
+    assert cast.lead.unread_notifications == 0
