@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import time
 from contextlib import closing
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
 
 
 class Inbox:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -168,10 +168,11 @@ def _failed(notification: Notification, error: Exception) -> None:
     )
 
 
-def _email(person: User, template: str, context: dict) -> None:
+def _email(person: User, template: str, context: dict, connection=None) -> None:
     context = {**context, "person": person, "site_url": settings.SITE_URL.rstrip("/")}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
+    text = render_to_string(f"{template}.txt", context)
+    message = EmailMultiAlternatives(subject, text, to=[person.email], connection=connection)
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()
 
@@ -180,27 +181,33 @@ def _email(person: User, template: str, context: dict) -> None:
 
 
 def send_weekly_digests(now: datetime | None = None) -> int:
-    """Weekly (beat): one e-mail to each person listing what waited for their digest. Each person's
-    rows are claimed with a conditional UPDATE, so two runs never send one twice."""
+    """Weekly (beat): one e-mail to each person listing what waited for their digest, over one
+    connection to the mail server. Each person's rows are claimed with a conditional UPDATE, so two
+    runs never send one twice; a person whose e-mail fails keeps theirs for the next run."""
     now = now or timezone.now()
     waiting = Notification.objects.filter(status=Notification.Email.DIGEST, created__lte=now)
     people = User.objects.filter(pk__in=waiting.values("recipient_id"), is_active=True).order_by("pk")
     sent = 0
-    for person in people.iterator():
-        ids = list(waiting.filter(recipient=person).values_list("pk", flat=True))
-        if not Notification.objects.filter(pk__in=ids, status=Notification.Email.DIGEST).update(
-            status=Notification.Email.IN_DIGEST, emailed_at=now
-        ):
-            continue
-        items = list(Notification.objects.filter(pk__in=ids).select_related("partnership").order_by("created"))
-        try:
-            _email(person, "notifications/email/digest", {"items": items, "since": now - DIGEST_EVERY})
-        except OSError as error:
-            log.warning("weekly digest for %s not sent: %s", person.pk, error)
-            Notification.objects.filter(pk__in=ids).update(status=Notification.Email.DIGEST, emailed_at=None)
-            continue
-        sent += 1
+    with get_connection() as connection:
+        for person in people.iterator():
+            sent += _send_digest(person, waiting, now, connection)
     return sent
+
+
+def _send_digest(person: User, waiting, now: datetime, connection) -> int:
+    ids = list(waiting.filter(recipient=person).values_list("pk", flat=True))
+    if not Notification.objects.filter(pk__in=ids, status=Notification.Email.DIGEST).update(
+        status=Notification.Email.IN_DIGEST, emailed_at=now
+    ):
+        return 0
+    items = list(Notification.objects.filter(pk__in=ids).select_related("partnership").order_by("created"))
+    try:
+        _email(person, "notifications/email/digest", {"items": items, "since": now - DIGEST_EVERY}, connection)
+    except OSError as error:
+        log.warning("weekly digest for %s not sent: %s", person.pk, error)
+        Notification.objects.filter(pk__in=ids).update(status=Notification.Email.DIGEST, emailed_at=None)
+        return 0
+    return 1
 
 
 # -- Reading them ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
-    path("<int:pk>/", views.notification_open, name="open"),
+    path("<int:notification_id>/", views.notification_open, name="open"),
     path("read/", views.mark_all_read, name="mark_all_read"),
     path("e-mail/", views.choices, name="choices"),
 ]

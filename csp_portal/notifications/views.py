@@ -19,8 +19,8 @@ def notification_list(request):
 
 
 @login_required
-def notification_open(request, pk: int):
-    notification = one_or_404(queries.notification_of(request.user), "notification", pk=pk)
+def notification_open(request, notification_id: int):
+    notification = one_or_404(queries.notification_of(request.user), "notification", pk=notification_id)
     path = services.open_notification(notification, actor=request.user)
     # The path was written by the portal itself; checked all the same, so it can only lead within it.
     return redirect(path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else "notifications:list")
