@@ -123,3 +123,18 @@ def celery_worker(transactional_db, tmp_path):
     worker = WorkerProcess(f"test-{os.getpid()}@localhost", tmp_path / "worker.log").start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def smtp_server(monkeypatch, settings):
+    """A real SMTP server on localhost (aiosmtpd): this process's e-mails go to it, and so do those
+    of a worker started after this fixture (it reads EMAIL_URL)."""
+    from .smtp import SMTPServer
+
+    with SMTPServer() as server:
+        monkeypatch.setenv("EMAIL_URL", server.url)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield server

@@ -3,8 +3,10 @@ the weekly digest, or not at all, as they chose), and the sweep that sends what 
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +26,8 @@ from .models import Notification, Preference
 
 log = logging.getLogger(__name__)
 
+_WITHOUT_EMAILS = contextvars.ContextVar("notifications_without_emails", default=False)
+
 SEND_TASK = "notifications.send_emails"  # sent by name: the tasks module imports this one
 WAITING = "Waiting for a worker"
 DELAYED = "The e-mail is delayed: the background service is unavailable. It will be sent when it is back."
@@ -40,6 +44,17 @@ class Message:
     subject: str
     body: str
     path: str
+
+
+@contextmanager
+def without_emails() -> Iterator[None]:
+    """Within the block, people are told in the portal only: for loading the demonstration data,
+    whose people are not real and whose events did not just happen."""
+    token = _WITHOUT_EMAILS.set(True)
+    try:
+        yield
+    finally:
+        _WITHOUT_EMAILS.reset(token)
 
 
 def quoted(text: str) -> str:
@@ -65,6 +80,7 @@ def tell(
         Preference.objects.filter(user__in=list(recipients), kind=kind).values_list("user_id", "delivery")
     )
     optional = AUDIENCES[kind].optional
+    quiet = _WITHOUT_EMAILS.get()
     rows = [
         Notification(
             recipient=person,
@@ -74,7 +90,7 @@ def tell(
             body=message.body,
             path=message.path,
             reason=reason.format(partnership=partnership.name if partnership else "")[:300],
-            status=_status(deliveries.get(person.pk, Delivery.IMMEDIATE) if optional else Delivery.IMMEDIATE),
+            status=_status(_delivery(deliveries.get(person.pk), optional=optional, quiet=quiet)),
             stage=WAITING,
         )
         for person, reason in recipients.items()
@@ -103,6 +119,14 @@ def _audience(kind: Kind, partnership, people, actor) -> dict[User, str]:
     if actor is not None:
         told.pop(actor, None)
     return told
+
+
+def _delivery(chosen: str | None, *, optional: bool, quiet: bool) -> str:
+    if quiet:
+        return Delivery.NONE
+    if not optional:
+        return Delivery.IMMEDIATE
+    return chosen or Delivery.IMMEDIATE
 
 
 def _status(delivery: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from csp_portal.notifications import services as notifications
+
 from ... import demo
 
 
@@ -36,7 +38,8 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("The demo password must not be empty.")
         try:
-            ctx = demo.load(password=password)
+            with notifications.without_emails():  # the demo's people are not real: nobody is e-mailed
+                ctx = demo.load(password=password)
         except demo.DemoConflict as exc:
             raise CommandError(f"{exc} Nothing was changed.") from exc
         for line in ctx.lines:
