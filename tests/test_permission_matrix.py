@@ -54,6 +54,8 @@ from django.utils import timezone
 from actionplans.models import ProgressReturn
 from assessments.forms import PARTS
 from assessments.models import CrimeImport, Indicator, Recommendation
+from csp_portal.notifications.kinds import Kind
+from csp_portal.notifications.models import Notification
 from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
 from csp_portal.organisations.models import Partnership, Role, User
 from csp_portal.quarters import Quarter
@@ -233,6 +235,14 @@ my_actions                                  GET    302  200  200 200  200  200  
 my_actions_quarter                          GET    302  200  200 200  200  200   200 200  200 200  200 200
 
 # -- The Django admin, two sample pages: anon and every role are sent to the admin's sign-in page
+# -- Notifications: each person's own; one opens only for its recipient (Lancaster's lead, here)
+notifications:list                          GET    302  200  200 200  200  200   200 200  200 200  200 200
+notifications:open                          GET    302  404  404 404  302  404   404 404  404 404  404 404
+notifications:mark_all_read                 GET    302  405  405 405  405  405   405 405  405 405  405 405
+notifications:mark_all_read                 POST   302  302  302 302  302  302   302 302  302 302  302 302
+notifications:choices                       GET    302  200  200 200  200  200   200 200  200 200  200 200
+notifications:choices                       POST   302  200  200 200  200  200   200 200  200 200  200 200
+
 admin:index                                 GET    302  302  302 302  302  302   302 302  302 302  200 302
 admin:organisations_partnership_changelist  GET    302  302  302 302  302  302   302 302  302 302  200 302
 """
@@ -407,6 +417,15 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         "version_id": version.pk,
         "job_id": job.pk,
         "return_id": escalation.pk,
+        "notification_id": Notification.objects.create(
+            recipient=lead or person,
+            partnership=partnership,
+            kind=Kind.RETURN_REVIEWED,
+            subject="Your return was accepted",
+            body="It goes into the board's report.",
+            path=f"/partnerships/{partnership.slug}/",
+            reason="you lead the action this return is for",
+        ).pk,
         "uidb64": "MQ",
         "token": "set-password",
         "stored": [assessment.document, version.pdf, job.pdf],
@@ -547,6 +566,7 @@ def test_who_may_open_the_page(world, view, method):
 
 # The URL arguments that name an object; "pk" is an assessment's, or an indicator's on indicator pages.
 OBJECT_ARGUMENTS = (
+    "notification_id",
     "plan_id",
     "priority_id",
     "exercise_id",
