@@ -36,6 +36,7 @@ from django.urls import Resolver404, resolve, reverse
 from actionplans.queries import reporting_quarter
 from assessments import charts
 from assessments.models import AnnualReview, CrimeImport, HarmWeight, Indicator, IndicatorValue, StrategicAssessment
+from csp_portal.notifications.models import Kind, Notification
 from csp_portal.organisations.models import Partnership, SignInEvent, User
 from priorities.models import Candidate, Criterion, Exercise, Plan
 from reports import rendering, snapshot
@@ -45,7 +46,7 @@ from .conftest import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["priorities", "actionplans", "assessments", "reports", "organisations"]
+APPS = ["priorities", "actionplans", "assessments", "reports", "organisations", "notifications"]
 
 # Text fields left out, and why: they never reach a page, or cannot hold markup at all.
 EXCLUDED = {
@@ -57,6 +58,8 @@ EXCLUDED = {
     "reports.ReportSettings.colour": "validated as #rrggbb (7 characters) by the model and the form",
     "assessments.Source.url": "validated as an http(s) URL by the form; shown as a link",
     "assessments.CrimeCount.force": "counts are shown by authority, month and crime type; the force on no page",
+    "notifications.Notification.path": "a page's address the portal wrote with reverse(), never typed by anyone",
+    "notifications.Notification.stage": "the mail server's answer, for the operators' logs and the admin only",
 }
 
 
@@ -173,21 +176,24 @@ def signed_in(user: User) -> Client:
 
 
 def job_pages() -> list[str]:
-    """Pages only the browser's script opens: a report job's page and the status both job kinds poll."""
+    """Pages only the browser's script opens: a report job's page and the status both job kinds poll;
+    and each crime import's page (the crawl meets only the newest PER_VIEW of them)."""
     urls = []
     for job in ReportJob.objects.select_related("partnership"):
         args = [job.partnership.slug, job.pk]
         urls += [reverse("reports:report_job", args=args), reverse("reports:report_job_status", args=args)]
     for job in CrimeImport.objects.exclude(partnership=None).select_related("partnership"):
-        urls.append(reverse("assessments:import_status", args=[job.partnership.slug, job.pk]))
+        args = [job.partnership.slug, job.pk]
+        urls += [reverse("assessments:import_status", args=args), reverse("assessments:import_detail", args=args)]
     return urls
 
 
 def typed_in_figures() -> list[str]:
     """An indicator page with figures typed in (and their notes): the crawl meets the crime-data
-    indicators first, and visits only PER_VIEW pages of a view."""
-    indicator = Indicator.objects.filter(crime_type="").exclude(values=None).select_related("partnership").first()
-    return [reverse("assessments:indicator_detail", args=[indicator.partnership.slug, indicator.pk])]
+    indicators first, and visits only PER_VIEW pages of a view), and one that counts crime data."""
+    typed_in = Indicator.objects.filter(crime_type="").exclude(values=None).select_related("partnership").first()
+    counting = Indicator.objects.exclude(crime_type="").select_related("partnership").first()
+    return [reverse("assessments:indicator_detail", args=[i.partnership.slug, i.pk]) for i in (typed_in, counting)]
 
 
 def rows_the_demo_lacks() -> None:
@@ -204,6 +210,11 @@ def rows_the_demo_lacks() -> None:
     CrimeImport.objects.create(
         partnership=assessment.partnership, status=CrimeImport.Status.FAILED, file_names="a.csv", error="Refused"
     )
+    # The notification list is crawled for the first accounts only (PER_VIEW): each has one.
+    for email in DEMO_ACCOUNTS:
+        Notification.objects.create(
+            recipient=User.objects.get(email=email), kind=Kind.RETURN_REVIEWED, subject="S", body="B", path="/", reason="R"
+        )
 
 
 @pytest.fixture
