@@ -213,7 +213,12 @@ def rows_the_demo_lacks() -> None:
     # The notification list is crawled for the first accounts only (PER_VIEW): each has one.
     for email in DEMO_ACCOUNTS:
         Notification.objects.create(
-            recipient=User.objects.get(email=email), kind=Kind.RETURN_REVIEWED, subject="S", body="B", path="/", reason="R"
+            recipient=User.objects.get(email=email),
+            kind=Kind.RETURN_REVIEWED,
+            subject="S",
+            body="B",
+            path="/",
+            reason="R",
         )
 
 
