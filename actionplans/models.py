@@ -199,6 +199,15 @@ class Action(Versioned):
         return self.priority.plan.partnership
 
     @property
+    def lead_name(self) -> str:
+        """The lead person and agency, as the report and the home page name them."""
+        parts = [
+            self.lead_user.full_name if self.lead_user_id else "",
+            self.lead_agency.name if self.lead_agency_id else "",
+        ]
+        return ", ".join(part for part in parts if part) or "No lead named"
+
+    @property
     def others_label(self) -> str:
         """The other agencies and partners, as the plan's 'others responsible' lists them."""
         return "; ".join(part for part in (self.others_names, self.other_partners) if part)

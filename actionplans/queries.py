@@ -345,6 +345,13 @@ class MyQuarter:
         return [(row, late) for row in self.rows for late in row.overdue]
 
 
+def leads_any_action(user: User) -> bool:
+    """Whether the user is named as the lead of an action still in a plan (read once per request)."""
+    if not hasattr(user, "_leads_any_action"):
+        user._leads_any_action = Action.objects.active().filter(lead_user=user).exists()
+    return user._leads_any_action
+
+
 def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[MyAction]:
     """Everything the user leads, in every partnership where they hold a role, with the return due
     for ``quarter`` and any earlier quarters (up to a year back) whose deadline passed without one."""

@@ -20,6 +20,8 @@ urlpatterns = [
     path("partnerships/<slug:slug>/reports/", include("reports.urls")),
     path("my-actions/", include("actionplans.my_urls")),
     path("notifications/", include("csp_portal.notifications.urls")),
+    path("calendar/", include("reports.calendar_urls")),
+    path("", include("reports.home.urls")),
     path("", include("csp_portal.organisations.urls")),
 ]
 # Nothing under MEDIA_ROOT is served by URL, in any configuration (DEBUG included): uploaded and

@@ -5,7 +5,6 @@ from . import account_views, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/switch/", views.switch_partnership, name="switch_partnership"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),

@@ -11,19 +11,6 @@ from .queries import members_of, partnership_overview, partnerships_listed
 
 
 @login_required
-def home(request):
-    """Land on the partnership the user works in; people without a role yet are told so."""
-    if request.partnership:  # a lazy object: test its truth, not its identity
-        roles = roles_by_partnership(request.user).get(request.partnership.pk, frozenset()) - PSEUDO_ROLES
-        if roles == {Role.Kind.BOARD}:  # board members read the dashboard and the issued reports
-            return redirect("reports:dashboard", slug=request.partnership.slug)
-        return redirect(request.partnership)
-    if request.user.is_superuser:
-        return redirect("partnership_list")
-    return render(request, "organisations/no_role.html")
-
-
-@login_required
 def partnership_list(request):
     return render(request, "organisations/partnership_list.html", {"partnerships": partnerships_listed(request.user)})
 

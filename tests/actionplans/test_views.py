@@ -488,8 +488,9 @@ def test_the_action_plan_page_with_60_actions_runs_a_fixed_number_of_queries(log
     fill(lancaster, cast, 60)
     client = login(cast.officer)
     assert (
-        count_queries(client, url("priority_plan", lancaster)) <= 11
-    )  # 11 on 2026-11-21: session, user, 2 roles, 3 navigation, priority, actions, agencies, returns
+        count_queries(client, url("priority_plan", lancaster)) <= 12
+    )  # session, user, 2 roles, 3 navigation, whether they lead an action (My actions), priority, actions,
+    # agencies, returns
 
 
 def test_a_draft_return_is_the_leads_own_until_submitted(login, cast, lancaster, client):

@@ -13,12 +13,13 @@ from .conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Each demo person's home page: a section their role asks for, about the partnership they work in.
 LANDINGS = {
-    "officer@demo.example": "Lancaster District CSP",
-    "lead@demo.example": "Lancaster District CSP",
-    "board@demo.example": "Lancaster District CSP",
-    "analyst@demo.example": "Lancashire Community Safety Partnership Board",
-    "officer-csr@demo.example": "Chorley and South Ribble CSP",
+    "officer@demo.example": ("Returns and the board", "Lancaster District CSP"),
+    "lead@demo.example": ("Returns to write", "Lancaster District CSP"),
+    "board@demo.example": ("For the board", "Lancaster District CSP"),
+    "analyst@demo.example": ("Data and imports", "Lancashire Community Safety Partnership Board"),
+    "officer-csr@demo.example": ("Returns and the board", "Chorley and South Ribble CSP"),
 }
 
 
@@ -27,10 +28,13 @@ def test_sign_in_page_is_accessible(visit, demo):
     visit.assert_accessible()
 
 
-@pytest.mark.parametrize(("email", "partnership"), LANDINGS.items())
-def test_each_demo_role_signs_in_and_lands_on_their_partnership(visit, demo, email, partnership):
+@pytest.mark.parametrize(("email", "landing"), LANDINGS.items())
+def test_each_demo_role_signs_in_and_lands_on_their_own_work(visit, demo, email, landing):
+    section, partnership = landing
     visit.sign_in(email)
-    assert visit.page.get_by_role("heading", level=1).inner_text() == partnership
+    assert visit.page.get_by_role("heading", level=1).inner_text() == "Your work"
+    assert visit.page.get_by_role("heading", level=2, name=section).is_visible()
+    assert visit.page.get_by_role("heading", level=3, name=partnership).first.is_visible()
     visit.assert_accessible()
 
 
@@ -68,6 +72,7 @@ def test_officer_switches_partnership_by_keyboard(visit, demo):
         visit.page.keyboard.press("Enter")
     assert "You are now working in Lancashire Community Safety Partnership Board" in visit.page.content()
     visit.goto("/")
+    visit.page.get_by_role("link", name="Overview", exact=True).click()
     assert visit.page.get_by_role("heading", level=1).inner_text() == "Lancashire Community Safety Partnership Board"
     visit.assert_accessible()
 

@@ -101,21 +101,7 @@ def test_admin_sees_any_partnerships_members(login, cast):
     assert login(cast.admin).get(members_url(cast.chorley_south_ribble)).status_code == 200
 
 
-# Home and the list of partnerships
-
-
-def test_home_opens_the_partnership_the_user_works_in(login, cast):
-    response = login(cast.lead).get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == detail_url(cast.lancaster)
-
-
-def test_home_prefers_where_the_user_is_an_officer_over_a_board_seat(login, cast):
-    assert login(cast.officer).get(reverse("home"))["Location"] == detail_url(cast.lancaster)
-
-
-def test_home_takes_a_board_member_to_the_dashboard_and_issued_reports(login, cast):
-    assert login(cast.board_member).get(reverse("home"))["Location"] == reverse("reports:dashboard", args=["lancaster"])
+# Home (its content per role: tests/reports/test_home.py) and the list of partnerships
 
 
 def test_home_tells_a_person_without_a_role_whom_to_ask(login, cast):
@@ -145,8 +131,6 @@ def test_officer_switches_to_the_county_board(login, cast):
     assert response.status_code == 302
     assert response["Location"] == detail_url(cast.lancashire)
     assert client.session[SESSION_KEY] == cast.lancashire.pk
-    # On the county board the officer is a board member only: home is the board's dashboard there.
-    assert client.get(reverse("home"))["Location"] == reverse("reports:dashboard", args=["lancashire"])
 
 
 def test_switching_to_a_partnership_outside_ones_own_is_refused(login, cast):
