@@ -91,7 +91,7 @@ two_factor_setup                            GET    302  200  200 200  200  200  
 two_factor_setup                            POST   302  200  200 200  200  200   200 200  200 200  200 200
 two_factor_disable                          GET    302  302  302 302  302  302   302 302  302 302  403 302
 two_factor_disable                          POST   302  302  302 302  302  302   302 302  302 302  403 302
-home                                        GET    302  200  302 302  302  302   302 302  302 302  302 302
+home                                        GET    302  200  200 200  200  200   200 200  200 200  302 200
 partnership_list                            GET    302  200  200 200  200  200   200 200  200 200  200 200
 switch_partnership                          GET    302  405  405 405  405  405   405 405  405 405  405 405
 switch_partnership                          POST   302  400  302 400  302  400   302 400  302 400  400 400
