@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from csp_portal import agenda
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.services import Message, quoted, tell
 from csp_portal.organisations.models import Partnership, User
@@ -24,8 +25,8 @@ def return_submitted(progress: ProgressReturn, *, actor: User | None) -> None:
         body=(
             f"{who} submitted the {quarter.label} progress return ({progress.get_rag_display()}) for "
             f"{quoted(action.title)}. Review it: accept it for the board's report, or send it back to the lead "
-            "with a comment."
-        ),
+            f"with a comment. {agenda.countdown(action.partnership)}"
+        ).strip(),
         path=reverse("actionplans:return_review", args=[action.partnership.slug, action.pk, quarter]),
     )
     tell(Kind.RETURN_SUBMITTED, message, partnership=action.partnership, actor=actor)
@@ -64,8 +65,14 @@ def returns_reminder(
     }
     message = Message(
         subject=render_to_string("actionplans/email/reminder_subject.txt", context),
-        body=render_to_string("actionplans/email/reminder_body.txt", context),
+        body=_with_countdown(render_to_string("actionplans/email/reminder_body.txt", context), partnership),
         path=reverse("my_actions_quarter", args=[quarter]),
     )
     about = Kind.RETURNS_OPEN if kind == ReminderSent.Kind.OPEN else Kind.RETURNS_DUE
     tell(about, message, partnership=partnership, people=[lead], actor=actor)
+
+
+def _with_countdown(body: str, partnership: Partnership) -> str:
+    """The message, then the line counting down to the board's next meeting, when one is ahead."""
+    line = agenda.countdown(partnership)
+    return f"{body.rstrip()}\n\n{line}" if line else body

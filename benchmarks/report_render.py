@@ -59,7 +59,7 @@ def build(tag: str, actions: int):
     from assessments.models import Indicator, IndicatorValue
     from csp_portal.organisations.models import Agency, Partnership, Role, User
     from priorities.models import Outcome, Plan, Priority
-    from reports.models import Decision
+    from reports.models import Decision, Meeting
 
     partnership = Partnership.objects.create(name=f"Bench CSP {tag}", slug=f"bench-{tag}", kind="district")
     officer = User.objects.create_user(f"officer-{tag}@bench.example", "x", full_name="Bench Officer")
@@ -137,12 +137,19 @@ def build(tag: str, actions: int):
             )
     ProgressReturn.objects.bulk_create(returns)
     previous = reported - 1
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        year=previous.year,
+        number=previous.number,
+        starts=datetime.combine(previous.end + timedelta(days=20), datetime.min.time(), tzinfo=UTC)
+        + timedelta(hours=10),
+    )
     for progress in ProgressReturn.objects.filter(
         action__priority__plan=plan, year=previous.year, number=previous.number
     ).exclude(support_needed="")[:3]:
         Decision.objects.create(
             progress_return=progress,
-            meeting_date=previous.end + timedelta(days=20),
+            meeting=meeting,
             outcome="agreed",
             decision="Agreed: the partnership officer writes to the commissioners.",
             recorded_by=officer,

@@ -1,9 +1,10 @@
-"""Issued reports, jobs and decisions for site administrators: issued versions are read-only."""
+"""Issued reports, jobs, decisions and board meetings for site administrators: issued versions are
+read-only."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Decision, ReportJob, ReportSettings, ReportVersion
+from .models import Attendance, Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 
 @admin.register(ReportSettings)
@@ -46,7 +47,23 @@ class ReportJobAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["progress_return", "meeting_date", "outcome", "recorded_by"]
-    list_select_related = ["progress_return__action", "recorded_by"]
-    raw_id_fields = ["progress_return"]
+    list_display = ["progress_return", "meeting", "outcome", "recorded_by"]
+    list_select_related = ["progress_return__action", "recorded_by", "meeting__partnership"]
+    raw_id_fields = ["progress_return", "meeting"]
     readonly_fields = ["recorded_by", "recorded_at"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "starts", "place", "year", "number"]
+    list_select_related = ["partnership"]
+    list_filter = ["year", "number"]
+    search_fields = ["partnership__name", "place"]
+    readonly_fields = ["updated"]
+    inlines = [AttendanceInline]

@@ -10,7 +10,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         import logging
 
-        from . import permissions  # noqa: F401 - registers the rules
+        from csp_portal import agenda
+
+        from . import notices, permissions  # noqa: F401 - registers the rules
+
+        agenda.register(notices.countdown)
 
         # WeasyPrint logs every layout step, and fontTools every font it unpacks, at INFO: pages of
         # noise per report in the worker's log. Their warnings and errors still show.

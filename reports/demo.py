@@ -1,5 +1,6 @@
-"""Demonstration reports: Lancaster District CSP's board has met, recorded its decisions on the
-escalations of an earlier quarter, and been issued the report of the newest quarter with returns.
+"""Demonstration reports: each demo partnership's board has met (and meets next), Lancaster District
+CSP's board has recorded its decisions on the escalations of an earlier quarter at one of its
+meetings, and been issued the report of the newest quarter with returns.
 
 Two quarterly indicators for Lancaster give the report charts to draw; their figures are ILLUSTRATIVE,
 invented for the demo and labelled so, not real statistics (``data/demo_reports.toml``, with the
@@ -12,10 +13,11 @@ Runs after the action plans' step (order 650), which writes the returns.
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from actionplans.models import ProgressReturn
 from actionplans.queries import reporting_quarter
@@ -24,12 +26,13 @@ from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Authority, User
 from csp_portal.quarters import Quarter
 
-from . import services
-from .models import Decision, ReportJob, ReportSettings, ReportVersion
+from . import meeting_services, queries, services
+from .models import Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 DATA = read_data(__file__, "demo_reports.toml")
 ILLUSTRATIVE = DATA["illustrative"]
 DECISIONS = [(Decision.Outcome(row["outcome"]), row["text"]) for row in DATA["decisions"]]
+MEETINGS = {row["partnership"]: row for row in DATA["meetings"]}
 
 
 def _logo() -> bytes:
@@ -70,6 +73,47 @@ def _indicators(lancaster, reported: Quarter) -> None:
             )
 
 
+def _at(day, clock: str) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.fromisoformat(clock)))
+
+
+def _meeting(partnership, quarter: Quarter, row: dict, officer: User) -> Meeting:
+    """The demo meeting that reviews ``quarter``, made once with its attendance if it is held."""
+    found = Meeting.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number).first()
+    if found is not None:
+        return found
+    day = quarter.end + timedelta(days=row["days_after_quarter"])
+    if day.weekday() >= 5:  # a Saturday or Sunday moves to the Monday
+        day += timedelta(days=7 - day.weekday())
+    meeting = meeting_services.add_meeting(
+        partnership,
+        actor=officer,
+        reviews=quarter,
+        starts=_at(day, row["starts"]),
+        ends=_at(day, row["ends"]),
+        place=row["place"],
+        notes=row["notes"],
+    )
+    if day < timezone.localdate():
+        members = [role.user_id for role in queries.board_members(partnership)]
+        meeting_services.record_attendance(meeting, actor=officer, attended=members, apologies=[])
+    return meeting
+
+
+def _meetings(ctx: DemoContext, officer: User) -> int:
+    """Each demo partnership's meetings that reviewed the last three quarters, and its next one."""
+    current = Quarter.current()
+    made = 0
+    for slug, row in MEETINGS.items():
+        partnership = ctx.partnership(slug)
+        for quarter in (current - 3, current - 2, current - 1, current):
+            meeting = _meeting(partnership, quarter, row, officer)
+            made += 1
+            if timezone.localtime(meeting.starts).date() >= timezone.localdate():
+                break  # the next meeting: none is planned after it yet
+    return made
+
+
 def _decisions(lancaster, quarter: Quarter, officer: User) -> int:
     escalations = (
         ProgressReturn.objects.filter(
@@ -81,18 +125,19 @@ def _decisions(lancaster, quarter: Quarter, officer: User) -> int:
         .exclude(support_needed="")
         .order_by("action__priority__order", "action__order")
     )
-    meeting = quarter.end + timedelta(days=24)
+    meeting = Meeting.objects.get(partnership=lancaster, year=quarter.year, number=quarter.number)
     recorded = 0
     for progress, (outcome, text) in zip(escalations, DECISIONS, strict=False):
         if not Decision.objects.filter(progress_return=progress).exists():
-            services.record_decision(progress, actor=officer, meeting_date=meeting, outcome=outcome, decision=text)
+            services.record_decision(progress, actor=officer, meeting=meeting, outcome=outcome, decision=text)
             recorded += 1
     return recorded
 
 
 @demo_step(order=700)
 def reports(ctx: DemoContext) -> None:
-    """Lancaster's report look, two illustrative indicators, board decisions and one issued report."""
+    """Lancaster's report look, two illustrative indicators, board meetings, decisions and one issued
+    report."""
     lancaster = ctx.partnership("lancaster")
     officer = User.objects.filter(email="officer@demo.example").first()
     if officer is None or not ProgressReturn.objects.filter(action__priority__plan__partnership=lancaster).exists():
@@ -108,6 +153,7 @@ def reports(ctx: DemoContext) -> None:
         found.save()
     reported = reporting_quarter() - 1
     _indicators(lancaster, reported + 1)
+    meetings = _meetings(ctx, officer)
     decided = _decisions(lancaster, reported - 1, officer)
     issued = ReportVersion.objects.filter(partnership=lancaster, year=reported.year, number=reported.number).first()
     if issued is None:
@@ -124,5 +170,6 @@ def reports(ctx: DemoContext) -> None:
     ctx.report(
         f"Reports: {decided} board decision(s) recorded on {(reported - 1).label} escalations; the {reported.label} "
         f"report of {lancaster.name} issued as version {issued.version if issued else '?'} "
-        f"({issued.pages if issued else '?'} pages); two Lancaster indicators with illustrative figures."
+        f"({issued.pages if issued else '?'} pages); two Lancaster indicators with illustrative figures; "
+        f"{meetings} board meetings, past and next."
     )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, time
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
 from csp_portal.quarters import Quarter
+from csp_portal.validators import single_line
 
 from . import logos
-from .models import HEX_COLOUR, Decision, ReportJob, ReportSettings
+from .models import HEX_COLOUR, Decision, Meeting, ReportJob, ReportSettings
 
 LOGO_TYPES = {"PNG", "JPEG"}
 
@@ -83,8 +88,24 @@ class MeetingDateField(DateInputField):
             raise ValidationError("The date of the board meeting must be a real date") from None
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    """One of the partnership's board meetings, named by its date and the quarter it reviews."""
+
+    def label_from_instance(self, meeting: Meeting) -> str:
+        return f"{timezone.localtime(meeting.starts):%-d %B %Y}, reviewing {meeting.quarter.label}"
+
+
 class DecisionForm(forms.Form):
-    meeting_date = MeetingDateField()
+    meeting = MeetingChoiceField(
+        label="At which board meeting?",
+        queryset=Meeting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the board meeting that decided",
+            "invalid_choice": "Choose one of the board meetings listed",
+        },
+    )
     outcome = forms.ChoiceField(
         label="What did the board decide?",
         choices=Decision.Outcome.choices,
@@ -99,13 +120,129 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Enter what the board decided"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
         self.helper = _helper(
-            Field("meeting_date"),
+            Field.radios("meeting", legend_size=Size.MEDIUM),
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.textarea("decision", rows=5),
         )
+
+
+TIME = re.compile(r"\A\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*\Z")
+
+
+class TimeOfDayField(forms.Field):
+    """A time of day typed as 10:00 or 14.30 (24-hour clock)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        match = TIME.match(value)
+        if not match:
+            raise ValidationError("Enter a time on the 24-hour clock, like 10:00 or 14:30")
+        return time(int(match[1]), int(match[2]))
+
+
+class MeetingForm(forms.Form):
+    """When and where a board meeting is, and the quarter it reviews."""
+
+    day = MeetingDateField()
+    starts = TimeOfDayField(
+        label="Start time",
+        help_text="On the 24-hour clock, for example 10:00.",
+        error_messages={"required": "Enter the time the meeting starts"},
+    )
+    ends = TimeOfDayField(label="End time (optional)", help_text="For example, 12:00.", required=False)
+    reviews = forms.TypedChoiceField(
+        label="Which quarter does it review?",
+        coerce=Quarter.parse,
+        error_messages={"required": "Choose the quarter the meeting reviews"},
+    )
+    place = forms.CharField(
+        label="Where (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, 'Town Hall, Lancaster' or 'Online'.",
+        validators=[single_line],
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+        help_text="Anything members should know: the agenda, how to join online.",
+    )
+
+    def __init__(self, *args, quarters: list[Quarter], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].choices = [(q.label, f"{q.label} ({q.months})") for q in quarters]
+        self.helper = _helper(
+            Field("day"),
+            Field.text("starts", field_width=5),
+            Field.text("ends", field_width=5),
+            Field.select("reviews"),
+            Field.text("place"),
+            Field.textarea("notes", rows=4),
+        )
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict:
+        starts = timezone.localtime(meeting.starts)
+        ends = timezone.localtime(meeting.ends) if meeting.ends else None
+        return {
+            "day": starts.date(),
+            "starts": f"{starts:%H:%M}",
+            "ends": f"{ends:%H:%M}" if ends else "",
+            "reviews": meeting.quarter.label,
+            "place": meeting.place,
+            "notes": meeting.notes,
+        }
+
+    def values(self) -> dict:
+        """What the services take: the start and end as aware datetimes, the quarter reviewed."""
+        data = self.cleaned_data
+        starts = timezone.make_aware(datetime.combine(data["day"], data["starts"]))
+        ends = timezone.make_aware(datetime.combine(data["day"], data["ends"])) if data["ends"] else None
+        return {
+            "starts": starts,
+            "ends": ends,
+            "reviews": data["reviews"],
+            "place": data["place"],
+            "notes": data["notes"],
+        }
+
+
+class AttendanceForm(forms.Form):
+    """Who attended a meeting and who sent apologies, from the partnership's board members: one
+    checkbox each; anyone ticked in neither list was absent."""
+
+    attended = forms.TypedMultipleChoiceField(
+        label="Who attended?", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    apologies = forms.TypedMultipleChoiceField(
+        label="Who sent apologies?", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, people: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = people
+        self.fields["apologies"].choices = people
+        self.helper = _helper(
+            Field.checkboxes("attended", legend_size=Size.MEDIUM, small=True),
+            Field.checkboxes("apologies", legend_size=Size.MEDIUM, small=True),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        both = set(cleaned.get("attended") or []) & set(cleaned.get("apologies") or [])
+        if both:
+            self.add_error("apologies", "A member either attended or sent apologies, not both")
+        return cleaned
 
 
 def _luminance(colour: str) -> float:

@@ -13,20 +13,27 @@ priorities, action plans, escalations, indicators and funding for one financial-
   for); it shows on the action and in the next report.
 - ``ReportSettings`` holds a partnership's logo, colour and protective marking, and which quarter
   its report was last drafted for by the scheduled job.
+- A ``Meeting`` is one board meeting: when and where, the quarter it reviews (the report issued for
+  it is that quarter's newest version), who attended and the decisions recorded at it.
+- A ``CalendarFeed`` is a person's secret address for the iCalendar feed of their board meetings.
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ProgressReturn, QuarterFields
-from csp_portal.organisations.models import Partnership
+from csp_portal.organisations.models import Partnership, User
+from csp_portal.quarters import Quarter
 from csp_portal.validators import single_line
 
 # \A and \Z, not ^ and $: $ also matches before a final line break.
@@ -210,7 +217,9 @@ class Decision(models.Model):
         NOTED = "noted", "Noted, no action"
 
     progress_return = models.ForeignKey(ProgressReturn, on_delete=models.CASCADE, related_name="board_decisions")
-    meeting_date = models.DateField("board meeting date")
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.PROTECT, related_name="decisions", verbose_name="board meeting"
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     decision = models.TextField("what the board decided")
     recorded_by = models.ForeignKey(
@@ -220,14 +229,104 @@ class Decision(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["progress_return", "meeting_date", "id"]
+        ordering = ["progress_return", "meeting__starts", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["progress_return", "meeting_date"], name="one_decision_per_meeting"),
+            models.UniqueConstraint(fields=["progress_return", "meeting"], name="one_decision_per_return_and_meeting"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} on {self.meeting_date:%d %B %Y}: {self.progress_return}"
 
     @property
+    def meeting_date(self) -> date:
+        """The day of the meeting it was decided at, in the site's time zone."""
+        return timezone.localtime(self.meeting.starts).date()
+
+    @property
     def partnership(self) -> Partnership:
         return self.progress_return.action.priority.plan.partnership
+
+
+class Meeting(QuarterFields):
+    """One meeting of a partnership's board: when and where it meets, and the quarter it reviews
+    (``year`` and ``number``): the report issued for it is that quarter's newest issued version.
+    The decisions on escalations are recorded at a meeting, and so is who attended."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
+    starts = models.DateTimeField("starts at")
+    ends = models.DateTimeField("ends at", null=True, blank=True)
+    place = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example, 'Town Hall, Lancaster' or 'Online'.",
+        validators=[single_line],
+    )
+    notes = models.TextField(blank=True, help_text="Anything members should know: the agenda, how to join online.")
+    updated = models.DateTimeField(auto_now=True, help_text="When it was last changed, for calendars.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "starts", "id"]
+        indexes = [models.Index(fields=["partnership", "starts"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="meeting_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(ends__gt=F("starts")), name="meeting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} board, {timezone.localtime(self.starts):%-d %B %Y}"
+
+    @property
+    def reviews(self) -> Quarter:
+        return self.quarter
+
+    @property
+    def finishes(self):
+        """When it ends: as recorded, or two hours after it starts."""
+        return self.ends or self.starts + DEFAULT_LENGTH
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:meeting_detail", args=[self.partnership.slug, self.pk])
+
+
+DEFAULT_LENGTH = timedelta(hours=2)
+
+
+class Attendance(models.Model):
+    """Whether one board member attended a meeting, sent apologies or was absent, and whether they
+    held a vote at it (Lincolnshire's board has voting and non-voting members)."""
+
+    class Presence(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="attendance")
+    voting = models.BooleanField("voting member", default=True)
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.ABSENT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "-voting", "person__full_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_presence_display()}, {self.meeting}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for the iCalendar feed of their partnerships' board meetings.
+    Calendar apps cannot sign in, so the address itself is the key: only its SHA-256 is kept, and a
+    new address replaces the old one."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField("SHA-256 of the secret", max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used"])
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"

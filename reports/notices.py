@@ -1,15 +1,18 @@
 """What the reports tell people: a report issued (to the partnership's board members) and a board
-decision on an escalation (to the action's lead and the partnership's officers). Who is told is
-decided in csp_portal.notifications.kinds."""
+decision on an escalation (to the action's lead and the partnership's officers); and the line that
+counts down to the board's next meeting in the officers' notices. Who is told is decided in
+csp_portal.notifications.kinds."""
 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.services import Message, quoted, tell
-from csp_portal.organisations.models import User
+from csp_portal.organisations.models import Partnership, User
 
+from . import queries
 from .models import Decision, ReportJob
 
 
@@ -39,3 +42,14 @@ def decision_recorded(decision: Decision, *, actor: User | None) -> None:
         path=action.get_absolute_url(),
     )
     tell(Kind.DECISION_RECORDED, message, partnership=action.partnership, people=[action.lead_user], actor=actor)
+
+
+def countdown(partnership: Partnership) -> str:
+    """'The board meets on 14 January 2027, in 12 days.' for the partnership's next meeting, or ''."""
+    meeting = queries.next_meeting(partnership)
+    if meeting is None:
+        return ""
+    day = timezone.localtime(meeting.starts).date()
+    days = (day - timezone.localdate()).days
+    when = "today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
+    return f"The board meets on {day.day} {day:%B %Y}, {when}."

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from actionplans.models import Action, ProgressReturn
-from csp_portal.organisations.models import Partnership
+from csp_portal.organisations.models import Partnership, Role, User
 from csp_portal.quarters import Quarter
 
-from .models import Decision, ReportJob, ReportSettings, ReportVersion
+from .models import Attendance, CalendarFeed, Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 QUARTERS_OFFERED = 8
 
@@ -55,13 +60,138 @@ def returns_in(partnership: Partnership) -> QuerySet[ProgressReturn]:
 
 
 def decisions_on(progress: ProgressReturn) -> list[Decision]:
-    return list(progress.board_decisions.select_related("recorded_by").order_by("meeting_date", "id"))
+    return list(progress.board_decisions.select_related("recorded_by", "meeting").order_by("meeting__starts", "id"))
 
 
 def action_decisions(action: Action) -> list[Decision]:
     """The board's decisions on the escalations of an action's returns, newest meeting first."""
     return list(
         Decision.objects.filter(progress_return__action=action)
-        .select_related("progress_return", "recorded_by")
-        .order_by("-meeting_date", "-id")
+        .select_related("progress_return", "recorded_by", "meeting")
+        .order_by("-meeting__starts", "-id")
+    )
+
+
+# -- Board meetings -----------------------------------------------------------------------------------
+
+
+def _today_starts() -> datetime:
+    """Midnight at the start of today, in the site's time zone: a meeting later today is still next."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def meetings_of(partnership: Partnership) -> QuerySet[Meeting]:
+    """The partnership's board meetings, earliest first."""
+    return Meeting.objects.filter(partnership=partnership).select_related("partnership").order_by("starts", "id")
+
+
+def next_meetings(partnership_ids, now: datetime | None = None) -> dict[int, Meeting]:
+    """{partnership id: its next board meeting (today's included)} for those that have one: one query."""
+    since = now or _today_starts()
+    upcoming = Meeting.objects.filter(starts__gte=since)
+    first = upcoming.filter(partnership_id=OuterRef("partnership_id")).order_by("starts", "id").values("pk")[:1]
+    found = upcoming.filter(partnership_id__in=list(partnership_ids), pk=Subquery(first)).select_related("partnership")
+    return {meeting.partnership_id: meeting for meeting in found}
+
+
+def next_meeting(partnership: Partnership) -> Meeting | None:
+    return next_meetings([partnership.pk]).get(partnership.pk)
+
+
+def newest_versions(partnership: Partnership) -> dict[Quarter, ReportVersion]:
+    """{quarter: its newest issued version}: the report issued for a meeting reviewing that quarter."""
+    newest = ReportVersion.objects.filter(
+        partnership_id=OuterRef("partnership_id"), year=OuterRef("year"), number=OuterRef("number")
+    ).order_by("-version")
+    versions = versions_of(partnership).filter(pk=Subquery(newest.values("pk")[:1]))
+    return {version.quarter: version for version in versions}
+
+
+def issued_for(meeting: Meeting) -> ReportVersion | None:
+    """The report issued for a meeting: the newest version of the quarter it reviews."""
+    return versions_of(meeting.partnership, meeting.quarter).first()
+
+
+@dataclass
+class MeetingRow:
+    meeting: Meeting
+    report: ReportVersion | None
+    decisions: int
+    upcoming: bool
+
+
+def meeting_rows(partnership: Partnership) -> tuple[list[MeetingRow], list[MeetingRow]]:
+    """The partnership's meetings to come (soonest first) and past (newest first), each with the
+    report issued for the quarter it reviews and the number of decisions recorded at it: 2 queries."""
+    reports = newest_versions(partnership)
+    since = _today_starts()
+    rows = [
+        MeetingRow(meeting, reports.get(meeting.quarter), meeting.decision_count, meeting.starts >= since)
+        for meeting in meetings_of(partnership).annotate(decision_count=Count("decisions"))
+    ]
+    upcoming = [row for row in rows if row.upcoming]
+    past = [row for row in reversed(rows) if not row.upcoming]
+    return upcoming, past
+
+
+def decisions_at(meeting: Meeting) -> list[Decision]:
+    """The decisions recorded at a meeting, with the actions and escalations they were about."""
+    return list(
+        meeting.decisions.select_related(
+            "progress_return__action__priority", "progress_return__action__lead_user", "recorded_by"
+        ).order_by("progress_return__action__priority__order", "progress_return__action__order", "id")
+    )
+
+
+def attendance_at(meeting: Meeting) -> list[Attendance]:
+    """Who was recorded at a meeting: voting members first, then by name."""
+    return list(meeting.attendance.select_related("person").order_by("-voting", "person__full_name", "id"))
+
+
+def board_members(partnership: Partnership) -> list[Role]:
+    """The partnership's active board members, voting members first, then by name."""
+    return list(
+        Role.objects.filter(partnership=partnership, role=Role.Kind.BOARD, user__is_active=True)
+        .select_related("user")
+        .order_by("-voting", "user__full_name", "user_id")
+    )
+
+
+def meetings_to_decide_at(progress: ProgressReturn) -> QuerySet[Meeting]:
+    """The meetings a decision on an escalation can have been taken at: the partnership's meetings
+    since the escalation's quarter began, up to today, newest first."""
+    partnership = progress.action.priority.plan.partnership
+    today = timezone.localdate()
+    return (
+        meetings_of(partnership)
+        .filter(starts__date__gte=progress.quarter.start, starts__date__lte=today)
+        .order_by("-starts", "-id")
+    )
+
+
+# -- Calendar feeds -----------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_for(token: str) -> CalendarFeed | None:
+    """The calendar feed whose secret address holds ``token``, if its person is still active."""
+    return (
+        CalendarFeed.objects.select_related("person")
+        .filter(token_hash=token_hash(token), person__is_active=True)
+        .first()
+    )
+
+
+def has_feed(person: User) -> bool:
+    return CalendarFeed.objects.filter(person=person).exists()
+
+
+def calendar_meetings(person: User) -> list[Meeting]:
+    """The board meetings of every partnership where the person holds a role: one query."""
+    partnerships = Role.objects.filter(user=person).values("partnership_id")
+    return list(
+        Meeting.objects.filter(partnership_id__in=partnerships).select_related("partnership").order_by("starts", "id")
     )

@@ -33,7 +33,7 @@ from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
 from . import notices, rendering, snapshot
-from .models import Decision, ReportJob, ReportSettings, ReportVersion
+from .models import Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 log = logging.getLogger(__name__)
 
@@ -345,29 +345,32 @@ def _notify(job: ReportJob) -> None:
 
 @transaction.atomic
 def record_decision(
-    progress: ProgressReturn, *, actor: User | None, meeting_date: date, outcome: str, decision: str
+    progress: ProgressReturn, *, actor: User | None, meeting: Meeting, outcome: str, decision: str
 ) -> Decision:
-    """Record what the board decided about an escalation at one meeting."""
+    """Record what the board decided about an escalation at one of its meetings."""
     errors = {}
     if progress.status not in snapshot.DONE or not progress.support_needed.strip():
         errors["decision"] = "Only a submitted return that asks the board for support takes a decision."
-    if meeting_date > timezone.localdate():
-        errors["meeting_date"] = "The board meeting date must be today or in the past"
-    if meeting_date < progress.quarter.start:
-        errors["meeting_date"] = (
+    held = timezone.localtime(meeting.starts).date()
+    if meeting.partnership_id != progress.action.priority.plan.partnership_id:
+        errors["meeting"] = "Choose a meeting of this partnership's board"
+    elif held > timezone.localdate():
+        errors["meeting"] = "Choose a meeting that has taken place: decisions are recorded after the meeting"
+    elif held < progress.quarter.start:
+        errors["meeting"] = (
             f"The board meeting must be after the escalation's quarter began ({snapshot.day(progress.quarter.start)})"
         )
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = "Choose what the board decided"
     if not decision.strip():
         errors["decision"] = "Enter what the board decided"
-    if not errors and Decision.objects.filter(progress_return=progress, meeting_date=meeting_date).exists():
-        errors["meeting_date"] = f"A decision from the meeting on {snapshot.day(meeting_date)} is already recorded"
+    if not errors and Decision.objects.filter(progress_return=progress, meeting=meeting).exists():
+        errors["meeting"] = f"A decision from the meeting on {snapshot.day(held)} is already recorded"
     if errors:
         raise ValidationError(errors)
     record = Decision(
         progress_return=progress,
-        meeting_date=meeting_date,
+        meeting=meeting,
         outcome=outcome,
         decision=decision.strip(),
         recorded_by=actor,

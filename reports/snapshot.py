@@ -218,7 +218,7 @@ def _return_dict(progress: ProgressReturn) -> dict:
 
 def _decision_dict(decision: Decision) -> dict:
     return {
-        "meeting": day(decision.meeting_date),
+        "meeting": day(decision.meeting.starts),
         "outcome": decision.outcome,
         "outcome_label": decision.get_outcome_display(),
         "decision": decision.decision.strip(),
@@ -312,7 +312,7 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
     """The escalations the board is asked to decide (this quarter's, and earlier ones it deferred),
     and the decisions recorded since the last report (on last quarter's escalations, or at a
     meeting held in this quarter)."""
-    decisions = Decision.objects.select_related("recorded_by").order_by("meeting_date", "id")
+    decisions = Decision.objects.select_related("recorded_by", "meeting").order_by("meeting__starts", "id")
     raised = (
         ProgressReturn.objects.filter(action__priority__plan__partnership=partnership, status__in=DONE)
         .exclude(support_needed="")
@@ -332,9 +332,12 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
     previous = quarter.previous()
     recorded = list(
         Decision.objects.filter(progress_return__action__priority__plan__partnership=partnership)
-        .filter(_in(previous, "progress_return__") | Q(meeting_date__gte=quarter.start, meeting_date__lte=quarter.end))
-        .select_related("recorded_by", "progress_return__action__priority")
-        .order_by("meeting_date", "id")
+        .filter(
+            _in(previous, "progress_return__")
+            | Q(meeting__starts__date__gte=quarter.start, meeting__starts__date__lte=quarter.end)
+        )
+        .select_related("recorded_by", "meeting", "progress_return__action__priority")
+        .order_by("meeting__starts", "id")
     )
     return deferred + this_quarter, recorded
 

@@ -1,14 +1,15 @@
-"""Mounted at partnerships/<slug>/reports/: the dashboard, the quarterly reports, their jobs and the
-board's decisions."""
+"""Mounted at partnerships/<slug>/reports/: the dashboard, the quarterly reports, their jobs, the
+board's decisions and its meetings."""
 
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "reports"
 
 quarter = "quarters/<quarter:quarter>/"
 job = "jobs/<int:job_id>/"
+meeting = "meetings/<int:meeting_id>/"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -22,4 +23,11 @@ urlpatterns = [
     path(job + "draft.pdf", views.report_job_download, name="report_job_download"),
     path("escalations/<int:return_id>/decision/", views.report_decision, name="report_decision"),
     path("settings/", views.report_settings, name="report_settings"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/add/", meeting_views.meeting_add, name="meeting_add"),
+    path("meetings/subscribe/", meeting_views.calendar_subscribe, name="calendar_subscribe"),
+    path(meeting, meeting_views.meeting_detail, name="meeting_detail"),
+    path(meeting + "edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path(meeting + "attendance/", meeting_views.meeting_attendance, name="meeting_attendance"),
+    path(meeting + "meeting.ics", meeting_views.meeting_ics, name="meeting_ics"),
 ]

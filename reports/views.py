@@ -220,7 +220,7 @@ def report_decision(request, slug: str, return_id: int):
     progress = pages.one_or_404(queries.returns_in(partnership), "escalation", pk=return_id)
     if not progress.support_needed.strip():  # a return that asks nothing of the board has nothing to decide
         raise Http404("No such escalation in this partnership.")
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, meetings=queries.meetings_to_decide_at(progress))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_decision(progress, actor=request.user, **form.cleaned_data)

@@ -60,6 +60,7 @@ EXCLUDED = {
     "assessments.CrimeCount.force": "counts are shown by authority, month and crime type; the force on no page",
     "notifications.Notification.path": "a page's address the portal wrote with reverse(), never typed by anyone",
     "notifications.Notification.stage": "the mail server's answer, for the operators' logs and the admin only",
+    "reports.CalendarFeed.token_hash": "the SHA-256 of a calendar address's secret, never shown",
 }
 
 

@@ -59,7 +59,7 @@ from csp_portal.notifications.models import Notification
 from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
 from csp_portal.organisations.models import Partnership, Role, User
 from csp_portal.quarters import Quarter
-from reports.models import ReportJob, ReportVersion
+from reports.models import Meeting, ReportJob, ReportVersion
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
 from tests.conftest import Cast, build_cast, verify_second_factor
 from tests.factories import UserFactory
@@ -229,6 +229,21 @@ reports:report_decision                     GET    302  404  200 404  403  404  
 reports:report_decision                     POST   302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_settings                     GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_settings                     POST   302  404  200 404  403  404   403 404  403 404  200 403
+# the board's meetings: every role reads them, officers add and change them and record attendance
+reports:meeting_list                        GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:meeting_detail                      GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:meeting_ics                         GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:meeting_add                         GET    302  404  200 404  403  404   403 404  403 404  200 403
+reports:meeting_add                         POST   302  404  200 404  403  404   403 404  403 404  200 403
+reports:meeting_edit                        GET    302  404  200 404  403  404   403 404  403 404  200 403
+reports:meeting_edit                        POST   302  404  200 404  403  404   403 404  403 404  200 403
+reports:meeting_attendance                  GET    302  404  200 404  403  404   403 404  403 404  200 403
+reports:meeting_attendance                  POST   302  404  302 404  403  404   403 404  403 404  302 403
+reports:calendar_subscribe                  GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:calendar_subscribe                  POST   302  404  200 404  200  404   200 404  200 404  200 200
+# a calendar app reads a person's meetings at a secret address without signing in; this one is no one's
+calendar_feed                               GET    404  404  404 404  404  404   404 404  404 404  404 404
+calendar_feed                               POST   405  405  405 405  405  405   405 405  405 405  405 405
 
 # -- My actions: each person's own, across their partnerships
 my_actions                                  GET    302  200  200 200  200  200   200 200  200 200  200 200
@@ -417,6 +432,9 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         "version_id": version.pk,
         "job_id": job.pk,
         "return_id": escalation.pk,
+        "meeting_id": Meeting.objects.create(
+            partnership=partnership, year=QUARTER.year, number=QUARTER.number, starts=timezone.now()
+        ).pk,
         "notification_id": Notification.objects.create(
             recipient=lead or person,
             partnership=partnership,
@@ -581,6 +599,7 @@ OBJECT_ARGUMENTS = (
     "version_id",
     "job_id",
     "return_id",
+    "meeting_id",
 )
 SWAPS = [(view, name) for view, converters in ROUTES.items() for name in OBJECT_ARGUMENTS if name in converters]
 

@@ -25,6 +25,7 @@ WRITTEN_BY_THE_PRODUCT = {
     "reports.ReportJob.stage": "a progress message the renderer writes",
     "reports.ReportJob.worker": "the worker process's name",
     "reports.ReportJob.checksum": "a SHA-256 the renderer computes",
+    "reports.CalendarFeed.token_hash": "the SHA-256 of a calendar address's secret, which the portal makes",
 }
 
 

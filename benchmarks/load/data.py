@@ -229,7 +229,7 @@ def _evidence(partnership, people: dict[str, list], reported) -> None:
     from actionplans.models import ProgressReturn
     from assessments.models import Indicator, IndicatorValue
     from reports.demo import DECISIONS, ILLUSTRATIVE
-    from reports.models import Decision
+    from reports.models import Decision, Meeting
 
     for n, (name, unit) in enumerate([("Repeat referrals to MARAC", "referrals"), ("Violent crime", "offences")]):
         indicator = Indicator.objects.create(
@@ -248,10 +248,16 @@ def _evidence(partnership, people: dict[str, list], reported) -> None:
     escalations = ProgressReturn.objects.filter(
         action__priority__plan__partnership=partnership, year=previous.year, number=previous.number
     ).exclude(support_needed="")[: len(DECISIONS)]
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        year=previous.year,
+        number=previous.number,
+        starts=datetime.combine(previous.end + timedelta(days=20), time(10), tzinfo=UTC),
+    )
     Decision.objects.bulk_create(
         Decision(
             progress_return=progress,
-            meeting_date=previous.end + timedelta(days=20),
+            meeting=meeting,
             outcome=outcome,
             decision=text,
             recorded_by=people["officer"][0],

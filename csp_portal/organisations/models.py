@@ -309,6 +309,11 @@ class Role(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Kind.choices)
+    voting = models.BooleanField(
+        "votes at board meetings",
+        default=True,
+        help_text="For a board member: untick for a non-voting member (an adviser or observer).",
+    )
     history = HistoricalRecords()
 
     class Meta:

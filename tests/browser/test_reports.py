@@ -88,3 +88,49 @@ def test_officer_previews_then_requests_a_draft_and_sees_it_arrive(visit, media,
         link.click()
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_officer_opens_the_board_meetings_and_records_attendance(visit, media, demo):
+    visit.sign_in("officer@demo.example")
+    page = visit.page
+    visit.goto("/partnerships/lancaster/reports/meetings/")
+    assert page.get_by_role("heading", name="Next meetings").is_visible()
+    visit.assert_accessible()
+    page.get_by_role("table", name="Past meetings").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Decisions recorded at this meeting").is_visible()
+    visit.assert_accessible()
+    page.get_by_role("link", name="Record attendance").click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+    page.get_by_role("group", name="Who attended?").get_by_label("Helen Price").uncheck()
+    page.get_by_role("group", name="Who sent apologies?").get_by_label("Helen Price").check()
+    page.get_by_role("button", name="Save the attendance").click()
+    page.wait_for_load_state()
+    assert "sent apologies" in page.get_by_role("main").inner_text()
+    page.get_by_role("link", name="Board meetings").last.click()
+    page.get_by_role("link", name="Subscribe to your board meetings in your calendar").click()
+    page.get_by_role("button", name="Make my calendar address").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Calendar address").input_value().endswith(".ics")
+    visit.assert_accessible()
+
+
+def test_officer_is_asked_before_issuing(visit, media, demo):
+    """The quarter page's issue button leads to the confirmation, which lists what is still missing;
+    going back issues nothing."""
+    visit.sign_in("officer@demo.example")
+    page = visit.page
+    visit.goto("/partnerships/lancaster/reports/")
+    page.get_by_role("link", name=re.compile(r"Prepare the .* report")).click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+    page.get_by_role("button", name=re.compile(r"Issue version \d+")).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Issue version")
+    assert page.get_by_role("heading", name=re.compile(r"Returns still owed: \d+")).is_visible()
+    assert page.get_by_text("This cannot be undone").is_visible()
+    visit.assert_accessible()
+    page.get_by_role("link", name=re.compile("without issuing")).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Issued versions").is_visible()

@@ -12,17 +12,18 @@ import re
 import subprocess
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from actionplans.models import Action, ProgressReturn
 from assessments.models import Indicator, IndicatorValue
 from csp_portal.quarters import Quarter
 from priorities.models import Plan, Priority
 from reports import rendering
-from reports.models import Decision
+from reports.models import Decision, Meeting
 from tests.actionplans.factories import (
     ActionFactory,
     AllocationFactory,
@@ -50,6 +51,14 @@ class Data:
     speed: Action
     escalation: ProgressReturn
     csr_escalation: ProgressReturn
+
+
+def meeting_on(partnership, day: date, quarter: Quarter = Q2, **values) -> Meeting:
+    """A board meeting of ``partnership`` at 10:00 (local time) on ``day``, reviewing ``quarter``."""
+    starts = timezone.make_aware(datetime.combine(day, time(10)))
+    return Meeting.objects.get_or_create(
+        partnership=partnership, starts=starts, defaults={"year": quarter.year, "number": quarter.number, **values}
+    )[0]
 
 
 def returned(action, quarter, rag, status=ACCEPTED, **values) -> ProgressReturn:
@@ -184,7 +193,7 @@ def grow(cast, data, times: int) -> None:
         ActionFactory(priority=PriorityFactory(plan=plan, supports=data.county_priority))
         Decision.objects.create(
             progress_return=ProgressReturn.objects.filter(action__priority=priority).first(),
-            meeting_date=date(2025, 7, 20 + n % 5),
+            meeting=meeting_on(cast.lancaster, date(2025, 7, 20 + n % 5), Q1),
             outcome=Decision.Outcome.DEFERRED,
             decision="Later.",
             recorded_at=data.escalation.action.created,

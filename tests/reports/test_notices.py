@@ -11,6 +11,8 @@ from csp_portal.notifications.models import Notification
 from reports import notices, services
 from reports.models import Decision, ReportJob, ReportVersion
 
+from .conftest import meeting_on
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +20,7 @@ def test_a_decision_tells_the_lead_and_the_officers_but_not_who_recorded_it(cast
     decision = services.record_decision(
         data.escalation,
         actor=cast.officer,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome=Decision.Outcome.AGREED,
         decision="Agreed: the OPCC grant pays.",
     )

@@ -19,7 +19,7 @@ from reports import services, snapshot, tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 from tests.actionplans.factories import ActionFactory
 
-from .conftest import ESCALATION, Q2, flat, pdf_text
+from .conftest import ESCALATION, Q2, flat, meeting_on, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_the_officer_records_the_boards_decision(cast, data):
     decision = services.record_decision(
         data.escalation,
         actor=cast.officer,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome=Decision.Outcome.AGREED,
         decision=" Agreed: the OPCC grant pays.\n",
     )
@@ -234,8 +234,9 @@ def test_the_officer_records_the_boards_decision(cast, data):
 @pytest.mark.parametrize(
     ("change", "values", "field"),
     [
-        ({}, {"meeting_date": timezone.localdate() + timedelta(days=1)}, "meeting_date"),
-        ({}, {"meeting_date": date(2025, 6, 30)}, "meeting_date"),
+        ({}, {"meeting": timezone.localdate() + timedelta(days=1)}, "meeting"),
+        ({}, {"meeting": date(2025, 6, 30)}, "meeting"),
+        ({}, {"meeting": "chorley-south-ribble"}, "meeting"),
         ({}, {"decision": "   "}, "decision"),
         ({}, {"outcome": "maybe"}, "outcome"),
         ({"support_needed": ""}, {}, "decision"),
@@ -246,7 +247,11 @@ def test_a_decision_that_does_not_make_sense_is_refused(cast, data, change, valu
     for name, value in change.items():
         setattr(data.escalation, name, value)
     data.escalation.save()
-    arguments = {"meeting_date": date(2025, 10, 20), "outcome": "agreed", "decision": "Agreed."} | values
+    arguments = {"meeting": date(2025, 10, 20), "outcome": "agreed", "decision": "Agreed."} | values
+    if arguments["meeting"] == "chorley-south-ribble":  # another partnership's meeting
+        arguments["meeting"] = meeting_on(cast.chorley_south_ribble, date(2025, 10, 20))
+    else:
+        arguments["meeting"] = meeting_on(cast.lancaster, arguments["meeting"])
     with pytest.raises(ValidationError) as refused:
         services.record_decision(data.escalation, actor=cast.officer, **arguments)
     assert field in refused.value.message_dict
@@ -254,11 +259,12 @@ def test_a_decision_that_does_not_make_sense_is_refused(cast, data, change, valu
 
 
 def test_one_decision_per_meeting(cast, data):
-    arguments = {"meeting_date": date(2025, 10, 20), "outcome": "deferred", "decision": "Later."}
+    arguments = {"meeting": meeting_on(cast.lancaster, date(2025, 10, 20)), "outcome": "deferred", "decision": "Later."}
     services.record_decision(data.escalation, actor=cast.officer, **arguments)
     with pytest.raises(ValidationError, match="already recorded"):
         services.record_decision(data.escalation, actor=cast.officer, **arguments)
-    services.record_decision(data.escalation, actor=cast.officer, **arguments | {"meeting_date": date(2026, 1, 19)})
+    later = meeting_on(cast.lancaster, date(2026, 1, 19), Q2 + 1)
+    services.record_decision(data.escalation, actor=cast.officer, **arguments | {"meeting": later})
     assert Decision.objects.count() == 2
 
 

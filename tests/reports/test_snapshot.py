@@ -13,7 +13,7 @@ from assessments.models import CrimeCount, Indicator, IndicatorValue
 from reports import snapshot
 from reports.models import Decision
 
-from .conftest import CSR_ESCALATION, ESCALATION, Q2, grow
+from .conftest import CSR_ESCALATION, ESCALATION, Q2, grow, meeting_on
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_escalations_are_decisions_the_board_is_asked_to_make(cast, data):
 def test_a_recorded_decision_shows_on_the_escalation_and_in_the_next_report(cast, data):
     Decision.objects.create(
         progress_return=data.escalation,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome=Decision.Outcome.AGREED,
         decision="Match-funding confirmed from the OPCC grant.",
         recorded_by=cast.officer,
@@ -86,7 +86,7 @@ def test_a_recorded_decision_shows_on_the_escalation_and_in_the_next_report(cast
 def test_a_deferred_escalation_is_still_for_the_board_to_decide(cast, data):
     Decision.objects.create(
         progress_return=data.escalation,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome=Decision.Outcome.DEFERRED,
         decision="Deferred until the budget is set.",
         recorded_at=data.escalation.action.created,

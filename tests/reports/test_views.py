@@ -2,7 +2,7 @@
 bad input (errors shown, nothing saved), and query counts that hold when the data grows tenfold."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,7 +17,7 @@ from csp_portal.organisations.models import Role
 from reports import tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 
-from .conftest import ESCALATION, FAKE_PDF, Q2, grow
+from .conftest import ESCALATION, FAKE_PDF, Q2, grow, meeting_on
 
 pytestmark = pytest.mark.django_db
 
@@ -306,11 +306,9 @@ def test_another_partnerships_job_is_not_found(login, cast, data, media, name):
 # The board's decisions
 
 
-def decision_post(**changes) -> dict:
+def decision_post(cast, **changes) -> dict:
     values = {
-        "meeting_date_0": "20",
-        "meeting_date_1": "10",
-        "meeting_date_2": "2025",
+        "meeting": str(meeting_on(cast.lancaster, date(2025, 10, 20)).pk),
         "outcome": "agreed",
         "decision": "Match-funding confirmed from the OPCC grant.",
     }
@@ -320,12 +318,15 @@ def decision_post(**changes) -> dict:
 def test_officer_records_the_boards_decision(login, cast, data):
     client = login(cast.officer)
     address = url("report_decision", return_id=data.escalation.pk)
-    assert ESCALATION.replace("'", "&#x27;") in client.get(address).content.decode()
-    response = client.post(address, decision_post())
+    meeting = meeting_on(cast.lancaster, date(2025, 10, 20))
+    page = client.get(address).content.decode()
+    assert ESCALATION.replace("'", "&#x27;") in page and "20 October 2025, reviewing 2025/26 Q2" in page
+    response = client.post(address, decision_post(cast))
     assert response.status_code == 302
     assert response["Location"] == url("report_quarter", quarter=Q2)
     decision = Decision.objects.get()
-    assert (decision.meeting_date, decision.outcome, decision.recorded_by) == (
+    assert (decision.meeting, decision.meeting_date, decision.outcome, decision.recorded_by) == (
+        meeting,
         date(2025, 10, 20),
         "agreed",
         cast.officer,
@@ -335,15 +336,21 @@ def test_officer_records_the_boards_decision(login, cast, data):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"meeting_date_0": "", "meeting_date_1": "", "meeting_date_2": ""}, "Enter the date of the board meeting"),
-        ({"meeting_date_0": "31", "meeting_date_1": "2", "meeting_date_2": "2025"}, "must be a real date"),
-        ({"meeting_date_2": "2099"}, "must be today or in the past"),
+        ({"meeting": ""}, "Choose the board meeting that decided"),
+        ({"meeting": "999999"}, "Choose one of the board meetings listed"),
+        ({"meeting": "future"}, "Choose one of the board meetings listed"),
+        ({"meeting": "before"}, "Choose one of the board meetings listed"),
         ({"outcome": ""}, "Choose what the board decided"),
         ({"decision": ""}, "Enter what the board decided"),
     ],
 )
 def test_a_bad_decision_is_explained_and_nothing_saved(login, cast, data, changes, message):
-    response = login(cast.officer).post(url("report_decision", return_id=data.escalation.pk), decision_post(**changes))
+    days = {"future": timezone.localdate() + timedelta(days=3), "before": date(2025, 6, 30)}
+    if changes.get("meeting") in days:  # a meeting not held yet, or before the escalation's quarter began
+        changes["meeting"] = str(meeting_on(cast.lancaster, days[changes["meeting"]]).pk)
+    response = login(cast.officer).post(
+        url("report_decision", return_id=data.escalation.pk), decision_post(cast, **changes)
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body and message in body
@@ -351,7 +358,7 @@ def test_a_bad_decision_is_explained_and_nothing_saved(login, cast, data, change
 
 
 def test_board_member_cannot_record_a_decision(login, cast, data):
-    response = login(cast.board_member).post(url("report_decision", return_id=data.escalation.pk), decision_post())
+    response = login(cast.board_member).post(url("report_decision", return_id=data.escalation.pk), decision_post(cast))
     assert response.status_code == 403
     assert not Decision.objects.exists()
 
@@ -370,7 +377,7 @@ def test_a_return_without_an_escalation_takes_no_decision(login, cast, data):
 def test_the_decision_shows_on_the_action(cast, data):
     Decision.objects.create(
         progress_return=data.escalation,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome="agreed",
         decision="Match-funding confirmed.",
         recorded_at=timezone.now(),
@@ -384,7 +391,7 @@ def test_the_decision_shows_on_the_action(cast, data):
 def test_the_decision_shows_on_the_action_page(login, cast, data):
     Decision.objects.create(
         progress_return=data.escalation,
-        meeting_date=date(2025, 10, 20),
+        meeting=meeting_on(cast.lancaster, date(2025, 10, 20)),
         outcome="deferred",
         decision="Deferred until the budget is set.",
         recorded_at=timezone.now(),
@@ -497,13 +504,14 @@ def test_page_queries_do_not_grow_with_the_data(login, cast, data, indicator, me
 def test_job_and_decision_pages_do_not_grow_with_the_data(login, cast, data, indicator, media):
     client = login(cast.officer)
     ready = job(cast)
+    meeting_on(cast.lancaster, date(2025, 9, 30))  # the decision page lists the meetings: one to start with
     pages = [url("report_job", job_id=ready.pk), url("report_decision", return_id=data.escalation.pk)]
     before = [queries_of(client, page) for page in pages]
     grow(cast, data, 10)
     for when in range(1, 11):
         Decision.objects.create(
             progress_return=data.escalation,
-            meeting_date=date(2025, 10, when),
+            meeting=meeting_on(cast.lancaster, date(2025, 10, when)),
             outcome="deferred",
             decision="Later.",
             recorded_at=timezone.now(),
@@ -511,7 +519,7 @@ def test_job_and_decision_pages_do_not_grow_with_the_data(login, cast, data, ind
     assert [queries_of(client, page) for page in pages] == before
 
 
-@pytest.mark.parametrize("model", ["reportsettings", "reportversion", "reportjob", "decision"])
+@pytest.mark.parametrize("model", ["reportsettings", "reportversion", "reportjob", "decision", "meeting"])
 def test_site_administrators_open_the_reports_admin(login, cast, data, media, model):
     issued(cast)
     job(cast)
