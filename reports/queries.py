@@ -29,6 +29,16 @@ def versions_of(partnership: Partnership, quarter: Quarter | None = None) -> Que
     )
 
 
+def latest_issued(partnership: Partnership, quarter: Quarter) -> ReportVersion | None:
+    """The newest issued version of the quarter's report, with its snapshot, to compare today's with."""
+    return (
+        ReportVersion.objects.filter(partnership=partnership, year=quarter.year, number=quarter.number)
+        .select_related("issued_by")
+        .order_by("-version")
+        .first()
+    )
+
+
 def jobs_in(partnership: Partnership) -> QuerySet[ReportJob]:
     """The partnership's report jobs, with who asked and what they made."""
     return ReportJob.objects.filter(partnership=partnership).select_related("requested_by", "result", "partnership")

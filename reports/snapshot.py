@@ -309,12 +309,15 @@ def _action_row(
 
 
 def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[ProgressReturn], list[Decision]]:
-    """The escalations the board is asked to decide (this quarter's, and earlier ones it deferred),
-    and the decisions recorded since the last report (on last quarter's escalations, or at a
-    meeting held in this quarter)."""
+    """The accepted returns whose escalations the board is asked to decide (this quarter's, and
+    earlier ones it deferred), and the decisions recorded since the last report (on last quarter's
+    escalations, or at a meeting held in this quarter). A return asks the board only once its
+    officer has accepted it."""
     decisions = Decision.objects.select_related("recorded_by", "meeting").order_by("meeting__starts", "id")
     raised = (
-        ProgressReturn.objects.filter(action__priority__plan__partnership=partnership, status__in=DONE)
+        ProgressReturn.objects.filter(
+            action__priority__plan__partnership=partnership, status=ProgressReturn.Status.ACCEPTED
+        )
         .exclude(support_needed="")
         .select_related("action__priority", "action__lead_user", "action__lead_agency")
         .prefetch_related(Prefetch("board_decisions", queryset=decisions, to_attr="decisions"))
@@ -324,9 +327,7 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
         progress
         for progress in raised.filter(
             ~_in(quarter), _up_to(quarter), board_decisions__outcome=Decision.Outcome.DEFERRED
-        )
-        .distinct()
-        .order_by("year", "number", "action_id")
+        ).distinct()
         if progress.decisions and progress.decisions[-1].outcome == Decision.Outcome.DEFERRED
     ]
     previous = quarter.previous()
@@ -342,35 +343,58 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
     return deferred + this_quarter, recorded
 
 
+def _by_action(returns: list[ProgressReturn], action_dicts: dict) -> list[list[ProgressReturn]]:
+    """The escalations grouped by action, each group oldest return first: one item for the board
+    however many quarters an action has asked. Groups raised longest ago come first, then in the
+    order of the plan."""
+    groups: dict[int, list[ProgressReturn]] = defaultdict(list)
+    for progress in sorted(returns, key=lambda r: (r.year, r.number)):
+        groups[progress.action_id].append(progress)
+    place = {action_id: index for index, action_id in enumerate(action_dicts)}
+
+    def key(group: list[ProgressReturn]) -> tuple:
+        return (group[0].year, group[0].number, place.get(group[0].action_id, len(place)), group[0].action_id)
+
+    return sorted(groups.values(), key=key)
+
+
+def _required_item(number: int, group: list[ProgressReturn], quarter: Quarter, action: dict) -> dict:
+    """What the board is asked to decide for one action: its newest return's request, since the
+    quarter it was first raised, with every decision the board made on it meanwhile."""
+    progress, first = group[-1], group[0]
+    decisions = [decision for raised in group for decision in raised.decisions]
+    return {
+        "ref": f"D{number}",
+        "return_id": progress.pk,
+        "action_id": progress.action_id,
+        "action": progress.action.title,
+        "action_ref": action.get("ref", ""),
+        "priority": progress.action.priority.title,
+        "lead": _lead(progress.action),
+        "quarter": progress.quarter.label,
+        "raised_since": first.quarter.label,
+        "carried_over": first.quarter != quarter,
+        "rag": progress.rag or "none",
+        "rag_label": RAG_LABELS.get(progress.rag or "none", ""),
+        "status_label": progress.get_status_display(),
+        "support_needed": progress.support_needed.strip(),
+        "risks": progress.risks.strip(),
+        "decisions": [_decision_dict(d) for d in decisions],
+        "decided": bool(progress.decisions) and progress.decisions[-1].outcome != Decision.Outcome.DEFERRED,
+    }
+
+
 def _decisions(
     partnership: Partnership, quarter: Quarter, sections: list[dict], action_dicts: dict
 ) -> tuple[list, list]:
     required_returns, recorded = _escalations(partnership, quarter)
     section_of = {s["id"]: s for s in sections}
     required = []
-    for number, progress in enumerate(required_returns, start=1):
-        action = action_dicts.get(progress.action_id, {})
-        item = {
-            "ref": f"D{number}",
-            "return_id": progress.pk,
-            "action_id": progress.action_id,
-            "action": progress.action.title,
-            "action_ref": action.get("ref", ""),
-            "priority": progress.action.priority.title,
-            "lead": _lead(progress.action),
-            "quarter": progress.quarter.label,
-            "carried_over": progress.quarter != quarter,
-            "rag": progress.rag or "none",
-            "rag_label": RAG_LABELS.get(progress.rag or "none", ""),
-            "status_label": progress.get_status_display(),
-            "support_needed": progress.support_needed.strip(),
-            "risks": progress.risks.strip(),
-            "decisions": [_decision_dict(d) for d in progress.decisions],
-        }
-        item["decided"] = bool(progress.decisions) and progress.decisions[-1].outcome != Decision.Outcome.DEFERRED
+    for number, group in enumerate(_by_action(required_returns, action_dicts), start=1):
+        item = _required_item(number, group, quarter, action_dicts.get(group[-1].action_id, {}))
         required.append(item)
-        if progress.action.priority_id in section_of:
-            section_of[progress.action.priority_id]["escalations"].append(item)
+        if group[-1].action.priority_id in section_of:
+            section_of[group[-1].action.priority_id]["escalations"].append(item)
     made = []
     for decision in recorded:
         progress = decision.progress_return

@@ -18,6 +18,7 @@ urlpatterns = [
     path(quarter, views.report_quarter, name="report_quarter"),
     path(quarter + "preview/", views.report_preview, name="report_preview"),
     path(quarter + "request/", views.report_request, name="report_request"),
+    path(quarter + "issue/", views.report_issue, name="report_issue"),
     path(job, views.report_job, name="report_job"),
     path(job + "status/", views.report_job_status, name="report_job_status"),
     path(job + "draft.pdf", views.report_job_download, name="report_job_download"),

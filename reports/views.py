@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 
 from actionplans.queries import reporting_quarter
 from csp_portal import pages
+from csp_portal.forms import ErrorLink
 from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
-from . import queries, rendering, services, snapshot
+from . import briefing, queries, rendering, services, snapshot
+from .changes import changes_since
 from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links
 from .models import ReportJob
 
@@ -30,13 +32,20 @@ def _may_prepare(request, partnership) -> bool:
     return request.user.has_perm(PREPARE, partnership)
 
 
+def _since_issued(partnership, quarter: Quarter, data: dict) -> dict:
+    """The quarter's latest issued version, and what has changed since it was issued."""
+    issued = queries.latest_issued(partnership, quarter)
+    return {"issued": issued, "changes": changes_since(issued.snapshot, data) if issued else None}
+
+
 # -- The dashboard ------------------------------------------------------------------------------------
 
 
 @login_required
 def dashboard(request, slug: str):
-    """What the board reads between meetings: RAG by priority, returns outstanding, escalations,
-    indicator trends, funding, and the issued reports to download."""
+    """The board's briefing between meetings: each priority's RAG, the red and worsened actions, the
+    decisions the board is asked to make, what changed since the report was issued, indicator
+    trends, funding, and the issued reports to download."""
     partnership = partnership_for(request.user, slug, VIEW)
     quarter = reporting_quarter()
     form = QuarterForm(request.GET or None, initial={"quarter": quarter.label})
@@ -52,7 +61,9 @@ def dashboard(request, slug: str):
             "report": data,
             "form": form,
             "errors": error_links(form),
-            "outstanding": [a for s in data["priorities"] for a in s["actions"] if a["outstanding"]],
+            "bars": briefing.rag_bars(data),
+            "to_look_at": briefing.to_look_at(data),
+            **_since_issued(partnership, quarter, data),
             "versions": list(queries.versions_of(partnership)[:5]),
             "can_prepare": _may_prepare(request, partnership),
         },
@@ -112,15 +123,16 @@ def _quarter_context(request, partnership, quarter: Quarter, **extra) -> dict:
     }
     if can_prepare:
         data = snapshot.build(partnership, quarter)
-        context["report"] = data
+        context.update(report=data, missing=briefing.missing(data), **_since_issued(partnership, quarter, data))
     context.update(extra)
     return context
 
 
 @login_required
 def report_quarter(request, slug: str, quarter: Quarter):
-    """A quarter's report: its issued versions and, for officers, the preview, drafts, issuing and
-    the escalations whose decisions they record after the meeting."""
+    """A quarter's report: its issued versions and, for officers, the returns still owed or waiting
+    for review, what changed since the last issue, the preview, drafts, issuing and the escalations
+    whose decisions they record after the meeting."""
     partnership = partnership_for(request.user, slug, VIEW)
     return render(request, "reports/quarter.html", _quarter_context(request, partnership, quarter))
 
@@ -137,8 +149,10 @@ def report_preview(request, slug: str, quarter: Quarter):
 @login_required
 @require_POST
 def report_request(request, slug: str, quarter: Quarter):
-    """Queue a draft PDF or the next issued version; the job page follows it."""
+    """Queue a draft PDF; the job page follows it. Issuing asks first, on its own page."""
     partnership = partnership_for(request.user, slug, PREPARE)
+    if request.POST.get("kind") == ReportJob.Kind.ISSUE:
+        return redirect("reports:report_issue", slug=partnership.slug, quarter=quarter)
     form = RequestForm(request.POST)
     if form.is_valid():
         try:
@@ -149,6 +163,34 @@ def report_request(request, slug: str, quarter: Quarter):
             return redirect(job)
     context = _quarter_context(request, partnership, quarter, request_form=form, errors=error_links(form))
     return render(request, "reports/quarter.html", context)
+
+
+@login_required
+def report_issue(request, slug: str, quarter: Quarter):
+    """Issuing asks first: the returns still owed or not yet accepted and the escalations the board
+    has not decided, then the issue of the next version, which cannot be undone. The version the
+    page named is posted back, so that a version issued meanwhile is not followed by another unseen."""
+    partnership = partnership_for(request.user, slug, PREPARE)
+    context = _quarter_context(request, partnership, quarter)
+    if request.method == "POST":
+        confirmed = request.POST.get("version", "")
+        refusal = None
+        if confirmed != str(context["next_version"]):
+            refusal = (
+                f"Version {context['next_version'] - 1} has been issued since this page was opened: check what is "
+                f"still missing, then issue version {context['next_version']}"
+                if confirmed.isdigit()
+                else "Issue the report with the button on this page, once you have checked what is still missing"
+            )
+        else:
+            try:
+                job = services.request_report(partnership, quarter, actor=request.user, kind=ReportJob.Kind.ISSUE)
+            except ValidationError as error:
+                refusal = " ".join(error.messages)
+            else:
+                return redirect(job)
+        context["errors"] = [ErrorLink("issue", refusal)]
+    return render(request, "reports/issue.html", context)
 
 
 # -- Jobs ---------------------------------------------------------------------------------------------

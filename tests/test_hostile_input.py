@@ -258,6 +258,7 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
         pages.update(crawl(signed_in(user), starts, seen_views, data))
 
     assert len(pages) > 300 and len(seen_views) > 200, f"the crawl reached only {len(pages)} pages"
+    assert seen_views["reports:report_issue"], "the crawl never reached the page that asks before a report is issued"
     assert any("alert(" in answer for answer in data.values()), "no job status was read"
     assert any(url.endswith("(htmx)") for url in pages), "no htmx fragment was read"
     unescaped = {url: pattern.pattern for url, html in pages.items() for pattern in RAW_MARKUP if pattern.search(html)}

@@ -222,6 +222,8 @@ reports:report_quarter                      GET    302  404  200 404  200  404  
 reports:report_preview                      GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_request                      GET    302  405  405 405  405  405   405 405  405 405  405 405
 reports:report_request                      POST   302  404  200 404  403  404   403 404  403 404  200 403
+reports:report_issue                        GET    302  404  200 404  403  404   403 404  403 404  200 403
+reports:report_issue                        POST   302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_job                          GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_job_status                   GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_job_download                 GET    302  404  200 404  403  404   403 404  403 404  200 403

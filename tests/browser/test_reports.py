@@ -21,7 +21,10 @@ def test_board_member_lands_on_the_dashboard_and_downloads_the_issued_report(vis
     page = visit.page
     assert page.url.endswith("/partnerships/lancaster/reports/")
     assert page.get_by_role("heading", level=1).inner_text() == "Lancaster District CSP"
-    assert page.get_by_role("table", name="Status of actions by priority").is_visible()
+    assert page.get_by_role("heading", name="Status of actions by priority").is_visible()
+    assert page.get_by_role("heading", name="Red and worsened actions").is_visible()
+    assert page.get_by_role("heading", name="Decisions the board is asked to make").is_visible()
+    assert page.get_by_role("heading", name="Returns outstanding").count() == 0
     assert page.get_by_role("link", name="Dashboard and reports").get_attribute("aria-current") == "true"
     visit.assert_accessible()
 
@@ -113,6 +116,22 @@ def test_officer_opens_the_board_meetings_and_records_attendance(visit, media, d
     page.get_by_role("button", name="Make my calendar address").click()
     page.wait_for_load_state()
     assert page.get_by_label("Calendar address").input_value().endswith(".ics")
+    visit.assert_accessible()
+
+
+def test_the_board_reads_the_dashboard_as_a_briefing(visit, media, demo):
+    """RAG bars whose segments say their category and count, the red and worsened actions, the
+    decisions asked of the board; no officer's list of returns; no horizontal scroll at 320 px."""
+    visit.sign_in("board@demo.example")
+    page = visit.page
+    visit.goto("/partnerships/lancaster/reports/")
+    bar = page.locator(".app-rag-bar").last
+    assert re.fullmatch(r"([A-Z][a-z ]+ \d+,?\s*)+", " ".join(bar.inner_text().split()))
+    assert page.get_by_role("heading", name="Red and worsened actions").is_visible()
+    assert page.get_by_role("heading", name="Returns outstanding").count() == 0
+    visit.assert_accessible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     visit.assert_accessible()
 
 

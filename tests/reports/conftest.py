@@ -61,6 +61,14 @@ def meeting_on(partnership, day: date, quarter: Quarter = Q2, **values) -> Meeti
     )[0]
 
 
+def decide(progress: ProgressReturn, outcome: str, text: str, day: date = date(2025, 10, 20)) -> Decision:
+    """The board's decision on the escalation of ``progress``, at its partnership's meeting on ``day``."""
+    meeting = meeting_on(progress.action.priority.plan.partnership, day)
+    return Decision.objects.create(
+        progress_return=progress, meeting=meeting, outcome=outcome, decision=text, recorded_at=timezone.now()
+    )
+
+
 def returned(action, quarter, rag, status=ACCEPTED, **values) -> ProgressReturn:
     return ReturnFactory(action=action, year=quarter.year, number=quarter.number, rag=rag, status=status, **values)
 

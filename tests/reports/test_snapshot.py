@@ -13,7 +13,7 @@ from assessments.models import CrimeCount, Indicator, IndicatorValue
 from reports import snapshot
 from reports.models import Decision
 
-from .conftest import CSR_ESCALATION, ESCALATION, Q2, grow, meeting_on
+from .conftest import CSR_ESCALATION, ESCALATION, Q2, decide, grow, meeting_on, returned
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,35 @@ def test_a_deferred_escalation_is_still_for_the_board_to_decide(cast, data):
     )
     following = snapshot.build(cast.lancaster, Q2 + 1)
     assert [(d["support_needed"], d["carried_over"]) for d in following["decisions_required"]] == [(ESCALATION, True)]
+
+
+def test_only_accepted_returns_ask_the_board(cast, data):
+    """A submitted return's request reaches the board once its officer accepts it, in the report as
+    on the dashboard."""
+    data.escalation.status = ProgressReturn.Status.SUBMITTED
+    data.escalation.save()
+    built = snapshot.build(cast.lancaster, Q2)
+    assert built["decisions_required"] == []
+    assert built["priorities"][0]["escalations"] == []
+
+
+def test_an_action_asking_again_is_one_item_since_it_was_first_raised(cast, data):
+    """Deferred in 2025/26 Q2, asked again in Q3: one item, the newest request, raised since Q2."""
+    decide(data.escalation, Decision.Outcome.DEFERRED, "Deferred until the budget is set.")
+    newer = returned(data.campaign, Q2 + 1, "red", support_needed="The board to fund the IDVA post from April.")
+    (item,) = snapshot.build(cast.lancaster, Q2 + 1)["decisions_required"]
+    assert (item["action"], item["support_needed"], item["return_id"]) == (
+        "DV prevention campaign",
+        "The board to fund the IDVA post from April.",
+        newer.pk,
+    )
+    assert (item["quarter"], item["raised_since"], item["carried_over"], item["decided"]) == (
+        "2025/26 Q3",
+        "2025/26 Q2",
+        True,
+        False,
+    )
+    assert [d["decision"] for d in item["decisions"]] == ["Deferred until the budget is set."]
 
 
 def test_funding_shows_allocated_committed_and_remaining(cast, data):

@@ -34,7 +34,7 @@ def wait_for(job: ReportJob, seconds: float = 180, until=lambda job: job.is_fini
 
 def test_an_issued_report_from_a_real_worker_is_downloaded_by_a_board_member(media, celery_worker, cast, data, client):
     client.force_login(cast.officer)
-    response = client.post(reverse("reports:report_request", args=["lancaster", Q2]), {"kind": "issue"})
+    response = client.post(reverse("reports:report_issue", args=["lancaster", Q2]), {"version": "1"})
     job = ReportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
     state = client.get(reverse("reports:report_job_status", args=["lancaster", job.pk])).json()
@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_render_leaves_no_ready_report_and_the_job_is_finish
 ):
     grow(cast, data, 10)  # enough actions for the render to take a few seconds
     client.force_login(cast.officer)
-    client.post(reverse("reports:report_request", args=["lancaster", Q2]), {"kind": "issue"})
+    client.post(reverse("reports:report_issue", args=["lancaster", Q2]), {"version": "1"})
     job = wait_for(ReportJob.objects.get(), until=lambda job: job.status == "rendering" and job.worker)
     child = int(job.worker.rsplit(":", 1)[1])
     assert child != prefork_worker.process.pid
