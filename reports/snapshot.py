@@ -190,11 +190,7 @@ def _actions(priority_ids: list[int], quarter: Quarter) -> list[Action]:
 
 
 def _lead(action: Action) -> str:
-    parts = [
-        action.lead_user.full_name if action.lead_user_id else "",
-        action.lead_agency.name if action.lead_agency_id else "",
-    ]
-    return ", ".join(part for part in parts if part) or "No lead named"
+    return action.lead_name
 
 
 def _return_dict(progress: ProgressReturn) -> dict:

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from csp_portal.organisations.models import Role
 from reports import tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 
@@ -457,20 +456,6 @@ def test_board_member_cannot_change_the_reports_look(login, cast, data):
 
 def test_officer_of_another_partnership_cannot_change_the_reports_look(login, cast, data):
     assert login(cast.csr_officer).get(url("report_settings")).status_code == 404
-
-
-# Landing
-
-
-def test_a_board_member_lands_on_the_dashboard(login, cast):
-    assert login(cast.board_member).get(reverse("home"))["Location"] == url("dashboard")
-
-
-def test_someone_with_a_working_role_too_lands_on_the_overview(login, cast):
-    Role.objects.create(user=cast.board_member, partnership=cast.lancaster, role=Role.Kind.LEAD)
-    assert login(cast.board_member).get(reverse("home"))["Location"] == reverse(
-        "partnership_detail", args=["lancaster"]
-    )
 
 
 # Query counts
