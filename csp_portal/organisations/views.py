@@ -5,7 +5,6 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import SwitchPartnershipForm
-from .models import Role
 from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
 from .queries import members_of, partnership_overview, partnerships_listed
 

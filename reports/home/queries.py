@@ -20,7 +20,8 @@ from csp_portal.organisations.models import Partnership, User
 from csp_portal.organisations.permissions import ANALYST, BOARD, LEAD, OFFICER, roles_by_partnership
 from csp_portal.quarters import Quarter
 
-from ..models import Decision, ReportJob, ReportVersion
+from ..models import Decision, Meeting, ReportJob, ReportVersion
+from ..queries import next_meetings
 
 IMPORTS_SHOWN = 3  # each partnership's latest crime-data imports on an analyst's home page
 ESCALATION_LOOKBACK = 4  # quarters in which an escalation still waits for the board
@@ -50,7 +51,7 @@ class OfficerWork:
     owed: int
     escalations: Listing
     report: ReportState
-    next_meeting: object | None = None
+    next_meeting: Meeting | None = None
 
     @property
     def links(self) -> list[tuple[str, str]]:
@@ -67,7 +68,7 @@ class BoardWork:
     latest_report: ReportVersion | None
     agenda: Listing
     red: Listing
-    next_meeting: object | None = None
+    next_meeting: Meeting | None = None
 
     @property
     def links(self) -> list[tuple[str, str]]:
@@ -151,9 +152,13 @@ def officer_work(partnerships: list[Partnership], quarter: Quarter) -> list[Offi
     )
     owed = owed_returns(ids, quarter)
     waiting = escalations_waiting(ids, quarter)
-    reports = report_states(ids, quarter)
+    meetings = next_meetings(ids)
+    # The report that matters is the one for the next meeting: of the quarter it reviews.
+    reports = report_states({pk: meetings[pk].quarter if pk in meetings else quarter for pk in ids})
     return [
-        OfficerWork(p, Listing.of(to_review[p.pk]), owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk])
+        OfficerWork(
+            p, Listing.of(to_review[p.pk]), owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk], meetings.get(p.pk)
+        )
         for p in partnerships
     ]
 
@@ -221,20 +226,24 @@ def escalations_waiting(partnership_ids: list[int], quarter: Quarter) -> dict[in
     return found
 
 
-def report_states(partnership_ids: list[int], quarter: Quarter) -> dict[int, ReportState]:
+def report_states(quarters: dict[int, Quarter]) -> dict[int, ReportState]:
+    """{partnership id: where its report on the given quarter stands}: two queries."""
+    in_quarters = Q(pk__in=[])
+    for quarter in set(quarters.values()):
+        in_quarters |= Q(year=quarter.year, number=quarter.number)
     issued = {
-        v.partnership_id: v
-        for v in ReportVersion.objects.filter(
-            partnership_id__in=partnership_ids, year=quarter.year, number=quarter.number
-        ).order_by("version")
+        (v.partnership_id, v.quarter): v
+        for v in ReportVersion.objects.filter(in_quarters, partnership_id__in=quarters)
+        .defer("snapshot")
+        .order_by("version")
     }
     drafts = {
-        job.partnership_id: job
+        (job.partnership_id, job.quarter): job
         for job in ReportJob.objects.filter(
-            partnership_id__in=partnership_ids, year=quarter.year, number=quarter.number, kind=ReportJob.Kind.DRAFT
+            in_quarters, partnership_id__in=quarters, kind=ReportJob.Kind.DRAFT
         ).order_by("created")
     }
-    return {pk: ReportState(quarter, issued.get(pk), drafts.get(pk)) for pk in partnership_ids}
+    return {pk: ReportState(q, issued.get((pk, q)), drafts.get((pk, q))) for pk, q in quarters.items()}
 
 
 # -- The board member: the latest report, what the board will be asked, red actions ----------------
@@ -258,7 +267,11 @@ def board_work(partnerships: list[Partnership], quarter: Quarter) -> list[BoardW
         .filter(rag=ProgressReturn.Rag.RED)
         .order_by("action__priority__order", "action__priority_id", "action__order", "action_id")
     )
-    return [BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), Listing.of(red[p.pk])) for p in partnerships]
+    meetings = next_meetings(ids)
+    return [
+        BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), Listing.of(red[p.pk]), meetings.get(p.pk))
+        for p in partnerships
+    ]
 
 
 # -- The analyst: imports, and how old each data set is ---------------------------------------------

@@ -3,6 +3,8 @@ number of queries however much data there is."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import time_machine
 from django.db import connection
@@ -19,6 +21,7 @@ from .conftest import ACCEPTED, ON_PLAN, Q2, SUBMITTED, returned
 
 # 5 October 2025: the 2025/26 Q2 returns (July to September) are due on 15 October.
 TODAY = "2025-10-05 10:00:00+00:00"
+NEXT_MEETING = datetime(2025, 10, 16, 9, tzinfo=UTC)  # 10:00 in London
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +65,7 @@ def test_an_officer_sees_returns_to_review_owed_and_escalations_of_their_partner
     decision = reverse("reports:report_decision", args=["lancaster", data.escalation.pk])
     assert decision in officer and "asked since 2025/26 Q2" in officer
     assert "Vehicle crime patrols" not in html, "another partnership's escalation"
-    assert "Not drafted yet" in officer
+    assert "Not drafted yet" in officer and "None arranged" in officer
     # The officer sits on the county board too: its card is among the board's.
     assert "Lancashire Community Safety Partnership Board" in section(html, "board-work")
 
@@ -86,11 +89,17 @@ def test_an_escalation_decided_leaves_the_lists_and_one_raised_twice_is_one_item
     assert "DV prevention campaign" not in section(home(login(cast.board_member)), "board-work")
 
 
-def test_a_board_member_sees_the_latest_report_the_agenda_and_red_actions(login, cast, data):
+def test_a_board_member_sees_the_latest_report_the_next_meeting_the_agenda_and_red_actions(login, cast, data):
     ProgressReturn.objects.filter(action=data.marac, year=Q2.year, number=Q2.number).update(status=ACCEPTED)
+    Meeting.objects.create(partnership=cast.lancaster, starts=ON_PLAN, year=Q2.year - 1, number=4)  # past
+    meeting = Meeting.objects.create(
+        partnership=cast.lancaster, starts=NEXT_MEETING, place="Town Hall", year=Q2.year, number=Q2.number
+    )
     html = home(login(cast.board_member))
     board = section(html, "board-work")
     assert "None issued yet" in board
+    assert meeting.get_absolute_url() in board and "Thursday 16 October 2025, 10:00" in board
+    assert "in 1\xa0week" in board and "It reviews 2025/26 Q2" in board
     assert "DV prevention campaign" in board, "the accepted escalation is on the next agenda"
     assert "MARAC improvements" in board and "Liam Lead" in board, "the red action, named with its lead"
     assert 'id="returns-to-write"' not in html and 'id="officer-work"' not in html
@@ -144,3 +153,11 @@ def test_each_home_page_runs_the_same_queries_with_ten_times_the_data(login, cas
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
     if who in ("officer", "board_member"):
         assert f"and {31 - LISTED} more" in html, "31 returns to review, 31 decisions asked: the first listed"
+
+
+def test_the_officer_follows_the_report_for_the_next_meeting(login, cast, data):
+    """The next meeting reviews the quarter before the reporting one: its report is the one shown."""
+    Meeting.objects.create(partnership=cast.lancaster, starts=NEXT_MEETING, year=Q2.year, number=Q2.number - 1)
+    officer = section(home(login(cast.officer)), "officer-work")
+    assert "Report for 2025/26 Q1" in officer and "It reviews 2025/26 Q1" in officer
+    assert reverse("reports:report_quarter", args=["lancaster", Q2 - 1]) in officer
