@@ -16,9 +16,12 @@ def media(tmp_path, settings, monkeypatch):
     return tmp_path
 
 
-def test_board_member_lands_on_the_dashboard_and_downloads_the_issued_report(visit, media, demo):
+def test_board_member_goes_from_home_to_the_dashboard_and_downloads_the_issued_report(visit, media, demo):
     visit.sign_in("board@demo.example")
     page = visit.page
+    assert page.get_by_role("heading", level=2, name="For the board").is_visible()
+    page.get_by_role("link", name="Dashboard and reports of Lancaster District CSP").click()
+    page.wait_for_load_state()
     assert page.url.endswith("/partnerships/lancaster/reports/")
     assert page.get_by_role("heading", level=1).inner_text() == "Lancaster District CSP"
     assert page.get_by_role("heading", name="Status of actions by priority").is_visible()
@@ -41,6 +44,7 @@ def test_board_member_lands_on_the_dashboard_and_downloads_the_issued_report(vis
 
 def test_the_dashboard_explains_a_bad_quarter(visit, media, demo):
     visit.sign_in("board@demo.example")
+    visit.goto("/partnerships/lancaster/reports/")
     visit.page.get_by_label("Quarter").fill("sometime")
     visit.page.get_by_role("button", name="Show this quarter").click()
     visit.page.wait_for_load_state()
@@ -58,7 +62,7 @@ def test_the_county_dashboard_links_county_district_and_unitary_progress(visit, 
 def test_officer_previews_then_requests_a_draft_and_sees_it_arrive(visit, media, demo, celery_worker):
     visit.sign_in("officer@demo.example")
     page = visit.page
-    page.get_by_role("link", name="Dashboard and reports").click()
+    page.get_by_role("link", name="Dashboard and reports", exact=True).click()
     page.get_by_role("link", name="All issued reports").click()
     page.get_by_role("link", name="Logo, colour and protective marking of the reports").click()
     page.wait_for_load_state()
