@@ -29,6 +29,33 @@ def report_issued(job: ReportJob) -> None:
     tell(Kind.REPORT_ISSUED, message, partnership=partnership, actor=job.requested_by)
 
 
+def report_ready(job: ReportJob) -> None:
+    """Whoever asked for the report (for a draft made when the quarter ended, the partnership's
+    officers) hears that it is ready, or that it could not be made and why."""
+    partnership, quarter = job.partnership, job.quarter
+    report = f"the {quarter.label} quarterly monitoring report of {partnership.name}"
+    if job.status != ReportJob.Status.READY:
+        subject = f"{quarter.label} report could not be rendered: {partnership.name}"
+        body = f"{report[0].upper()}{report[1:]} could not be rendered. {job.error}"
+    elif job.kind == ReportJob.Kind.ISSUE:
+        subject = f"Issued {quarter.label} report ready: {partnership.name}"
+        body = f"Version {job.result.version} of {report} has been issued. Board members can now download it."
+    elif job.scheduled:
+        subject = f"Draft {quarter.label} report ready: {partnership.name}"
+        body = (
+            f"{quarter.label} has ended, so a draft of {report} has been made from the returns received so far. "
+            "Check it, and issue the report for the board when the returns are in."
+        )
+    else:
+        subject = f"Draft {quarter.label} report ready: {partnership.name}"
+        body = f"The draft of {report} that you asked for is ready."
+    message = Message(subject=subject, body=body, path=job.get_absolute_url())
+    if job.requested_by_id:
+        tell(Kind.REPORT_READY, message, partnership=partnership, people=[job.requested_by])
+    elif job.scheduled:
+        tell(Kind.DRAFT_MADE, message, partnership=partnership)
+
+
 def decision_recorded(decision: Decision, *, actor: User | None) -> None:
     progress = decision.progress_return
     action = progress.action

@@ -20,15 +20,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
 from csp_portal import queueing, writes
-from csp_portal.organisations.models import Partnership, Role, User
+from csp_portal.organisations.models import Partnership, User
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
@@ -305,39 +303,13 @@ def _requeue(job: ReportJob, error: str) -> None:
 # -- Telling people -----------------------------------------------------------------------------------
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _recipients(job: ReportJob) -> list[str]:
-    if job.requested_by_id:
-        return [job.requested_by.email]
-    if job.scheduled:
-        officers = Role.objects.filter(partnership=job.partnership, role=Role.Kind.OFFICER, user__is_active=True)
-        return sorted(set(officers.values_list("user__email", flat=True)))
-    return []
-
-
 def _notify(job: ReportJob) -> None:
-    """E-mail the requester (for a scheduled draft, the partnership's officers) with a link; when
-    a report is issued, tell the board too."""
+    """Tell whoever asked (for a scheduled draft, the partnership's officers) that the report is
+    ready or failed; when a report is issued, tell the board too."""
     if job.kind == ReportJob.Kind.ISSUE and job.status == ReportJob.Status.READY:
         notices.report_issued(job)
-    recipients = _recipients(job)
-    if not recipients or not job.is_finished:
-        return
-    context = {
-        "job": job,
-        "quarter": job.quarter,
-        "partnership": job.partnership,
-        "url": site_url(job.get_absolute_url()),
-    }
-    subject = render_to_string("reports/email/job_subject.txt", context).strip()
-    body = render_to_string("reports/email/job.txt", context)
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # the report is stored whatever happens to the e-mail
-        log.exception("report job %s: the e-mail could not be sent", job.pk)
+    if job.is_finished:
+        notices.report_ready(job)
 
 
 # -- The board's decisions ----------------------------------------------------------------------------

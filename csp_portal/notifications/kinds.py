@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     RETURN_REVIEWED = "return_reviewed", "Your progress return is accepted or sent back"
     DECISION_RECORDED = "decision_recorded", "The board records a decision on an escalation"
     REPORT_ISSUED = "report_issued", "A quarterly monitoring report is issued"
+    REPORT_READY = "report_ready", "A report you asked for is ready, or could not be made"
+    DRAFT_MADE = "draft_made", "A quarter ends and its draft report is made for the officers"
     RETURNS_OPEN = "returns_open", "A quarter's progress returns open"
     RETURNS_DUE = "returns_due", "Your progress returns are due soon or overdue"
     IMPORT_FINISHED = "import_finished", "An import you started finishes or is refused"
@@ -59,6 +61,11 @@ AUDIENCES: dict[str, Audience] = {
         reason_if_named="you lead the action whose escalation the board decided on",
     ),
     Kind.REPORT_ISSUED: Audience(roles=(BOARD,), reason_for_role="you are a board member of {partnership}"),
+    Kind.REPORT_READY: Audience(named=True, reason_if_named="you asked for this report"),
+    Kind.DRAFT_MADE: Audience(
+        roles=(OFFICER,),
+        reason_for_role="you are a partnership officer of {partnership}, whose report is drafted when a quarter ends",
+    ),
     Kind.RETURNS_OPEN: Audience(named=True, reason_if_named="you lead actions that owe a return this quarter"),
     Kind.RETURNS_DUE: Audience(named=True, reason_if_named="you lead actions whose returns are not yet submitted"),
     Kind.IMPORT_FINISHED: Audience(named=True, reason_if_named="you started this import"),

@@ -18,6 +18,7 @@ from csp_portal.quarters import Quarter
 from reports import services, snapshot, tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 from tests.actionplans.factories import ActionFactory
+from tests.mail import emails_sent
 
 from .conftest import ESCALATION, Q2, flat, meeting_on, pdf_text
 
@@ -75,7 +76,8 @@ def test_a_partnership_without_an_agreed_plan_has_nothing_to_report(cast):
 
 
 def test_a_draft_job_stores_its_pdf_then_is_ready_and_emails_the_requester(cast, data, media, fake_weasyprint):
-    job = services.run_job(job_for(cast).pk)
+    with emails_sent():
+        job = services.run_job(job_for(cast).pk)
     assert job.status == ReportJob.Status.READY
     assert job.attempts == 1
     content = job.pdf.read()
@@ -85,17 +87,20 @@ def test_a_draft_job_stores_its_pdf_then_is_ready_and_emails_the_requester(cast,
     assert message.to == [cast.officer.email]
     assert "Draft 2025/26 Q2 report ready" in message.subject
     assert f"/partnerships/lancaster/reports/jobs/{job.pk}/" in message.body
+    assert "because you asked for this report" in message.body and message.alternatives
 
 
 def test_issuing_keeps_every_version_with_its_snapshot_and_checksum(cast, data, media, fake_weasyprint):
-    first = services.run_job(job_for(cast, ReportJob.Kind.ISSUE).pk).result
-    second = services.run_job(job_for(cast, ReportJob.Kind.ISSUE).pk).result
+    with emails_sent():
+        first = services.run_job(job_for(cast, ReportJob.Kind.ISSUE).pk).result
+        second = services.run_job(job_for(cast, ReportJob.Kind.ISSUE).pk).result
     assert (first.version, second.version) == (1, 2)
     assert first.snapshot["document"] | {} == first.snapshot["document"]
     assert first.snapshot["document"]["status"] == "issued"
     assert first.snapshot["document"]["issued_by"] == "Olivia Officer"
     assert first.checksum == hashlib.sha256(first.pdf.read()).hexdigest()
-    assert "Issued 2025/26 Q2 report ready" in mail.outbox[0].subject
+    to_officer = [m.subject for m in mail.outbox if m.to == [cast.officer.email]]
+    assert to_officer == ["Issued 2025/26 Q2 report ready: Lancaster District CSP"] * 2
 
 
 def test_an_issued_version_cannot_be_changed_or_deleted(cast, data, media, fake_weasyprint):
@@ -174,7 +179,8 @@ def test_a_transient_failure_is_retried_then_fails_with_the_reason(cast, data, m
     assert "Attempt 1 failed (OperationalError: could not connect to server)" in job.error
     assert mail.outbox == []
 
-    failed = services.run_job(job.pk, final_attempt=True)
+    with emails_sent():
+        failed = services.run_job(job.pk, final_attempt=True)
     assert failed.status == ReportJob.Status.FAILED
     assert failed.error.startswith("The report could not be rendered after 2 attempts")
     assert "could not be rendered" in mail.outbox[0].subject
@@ -276,7 +282,7 @@ def test_the_schedule_drafts_every_partnership_once_and_tells_its_officers(
 ):
     monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: services.run_job(job_id))
     day_after = date(2025, 10, 1)  # 2025/26 Q2 ended yesterday
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent(), django_capture_on_commit_callbacks(execute=True):
         jobs = services.draft_quarter_end_reports(day_after)
     assert sorted(j.partnership.slug for j in jobs) == ["chorley-south-ribble", "lancashire", "lancaster"]
     assert {(j.quarter, j.kind, j.scheduled, j.requested_by) for j in jobs} == {(Q2, "draft", True, None)}
@@ -309,8 +315,9 @@ def test_officers_only_are_told_of_a_scheduled_draft(cast, data, media, fake_wea
     job = job_for(cast, scheduled=True)
     job.requested_by = None
     job.save()
-    services.run_job(job.pk)
-    assert sorted(mail.outbox[0].to) == sorted([cast.officer.email, cast.board_member.email])
+    with emails_sent():
+        services.run_job(job.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.officer.email, cast.board_member.email])
 
 
 # Report settings
