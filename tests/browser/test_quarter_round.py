@@ -4,8 +4,9 @@ chose a weekly digest gets the week's events in one e-mail, and a person who cho
 
 The returns open (the daily reminder job the day after the quarter ends), a lead submits a return
 asking the board for support, the officer accepts it from the e-mail's link, records the board's
-decision at a meeting chosen from the list, and issues the report from its confirmation page; the
-board member reads it in Monday's digest."""
+decision at a meeting chosen from the list, and issues the report from its confirmation page (and
+hears it is ready); the board member reads it in Monday's digest; the county analyst's upload is
+refused by the worker and the analyst is told why; a newcomer given a role is told."""
 
 import time
 from collections import Counter
@@ -17,8 +18,10 @@ from actionplans import queries as action_queries
 from actionplans.services import due_reminders, send_scheduled_reminders
 from csp_portal.notifications.models import Notification
 from csp_portal.notifications.services import send_weekly_digests
-from csp_portal.organisations.models import Partnership
+from csp_portal.organisations.models import Partnership, Role, User
+from csp_portal.organisations.notices import role_given
 from reports.models import ReportVersion
+from tests.assessments.helpers import row, write_csv
 from tests.smtp import text_and_html
 
 from .conftest import DEMO_PASSWORD
@@ -27,6 +30,7 @@ from .test_notifications import an_action_owing_a_return, link_in, site_url  # n
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 LEAD, OFFICER, BOARD = "lead@demo.example", "officer@demo.example", "board@demo.example"
+ANALYST = "analyst@demo.example"
 UNSENT = (Notification.Email.QUEUED, Notification.Email.SENDING)
 
 
@@ -91,7 +95,15 @@ def owing_leads(day) -> Counter:
     return expected
 
 
-def test_a_quarter_played_through_every_role(visit, demo, site_url, smtp_server, celery_worker):  # noqa: F811
+@pytest.fixture
+def media_root(tmp_path, monkeypatch, settings):
+    """Uploads in a throwaway MEDIA_ROOT, which the worker started afterwards reads too."""
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_quarter_played_through_every_role(visit, demo, site_url, media_root, smtp_server, celery_worker):  # noqa: F811
     mail = Mail(smtp_server.inbox)
     choose(visit, BOARD, "A quarterly monitoring report is issued", "One e-mail a week listing them")
     choose(visit, LEAD, "Your progress returns are due soon or overdue", "No e-mail (they still show in the portal)")
@@ -158,6 +170,7 @@ def test_a_quarter_played_through_every_role(visit, demo, site_url, smtp_server,
     # Only the officer who asked hears that it is ready; the board member chose the weekly digest.
     [ready] = mail.new(1)
     assert ready["X-Envelope-To"] == OFFICER, (ready["X-Envelope-To"], ready["Subject"])
+    assert "because you asked for this report" in text_and_html(ready)[1]
 
     # Monday's digest: one e-mail to the board member listing the report; nothing for anyone else's
     # week twice.
@@ -169,6 +182,24 @@ def test_a_quarter_played_through_every_role(visit, demo, site_url, smtp_server,
     assert f"{issued.label}" in text and "issued" in text and f"{issued.label}" in html
     assert send_weekly_digests() == 0 and mail.new() == [], "a week's digest is sent once"
 
+    # The county analyst's upload is refused by the worker: the analyst, who started it, hears why.
+    csv = write_csv(media_root / "2024-01-lancashire-street.csv", [row(), row(month="2024-13")])
+    visit.page.context.clear_cookies()
+    visit.sign_in(ANALYST)
+    visit.goto("/partnerships/lancashire/evidence/crime/upload/")
+    visit.page.get_by_label("police.uk street-level file").set_input_files(str(csv))
+    visit.page.get_by_role("button", name="Upload and import").click()
+    visit.page.wait_for_load_state()
+    [refused] = mail.new(1, timeout=120)
+    assert refused["X-Envelope-To"] == ANALYST and "line 3, column 2 (Month)" in text_and_html(refused)[0]
+
+    # A new colleague is given a role (as the administration pages do): that person alone hears.
+    newcomer = User.objects.create_user(email="newcomer@demo.example", full_name="Nia Newcomer", password="x")
+    role = Role.objects.create(user=newcomer, partnership=action.partnership, role=Role.Kind.LEAD)
+    role_given(role, actor=User.objects.get(email="admin@demo.example"))
+    [welcome] = mail.new(1)
+    assert welcome["X-Envelope-To"] == newcomer.email and action.partnership.name in text_and_html(welcome)[0]
+
     # Nobody of another partnership heard of Lancaster's quarter.
     lancaster = set(action.partnership.roles.values_list("user__email", flat=True))
-    assert set(to([submitted, accepted, decided, *digests])) <= lancaster
+    assert set(to([submitted, accepted, decided, ready, *digests, welcome])) <= lancaster
