@@ -152,6 +152,11 @@ class UserAdmin(TellsOfRoleChanges, SimpleHistoryAdmin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            notices.invited(obj, actor=request.user)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # A person's name stays on the returns, scores and versions they wrote; to take away their
         # access, untick "active" (which also signs them out) instead.

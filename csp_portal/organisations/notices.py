@@ -1,5 +1,5 @@
-"""What changes to someone's access tell them: a role given, a role ended. Who is told is decided in
-csp_portal.notifications.kinds (the person, always, at once)."""
+"""What changes to someone's access tell them: an account made for them, a role given, a role ended.
+Who is told is decided in csp_portal.notifications.kinds (the person, always, at once)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ WHAT_A_ROLE_DOES = {
 def _role_name(role: Role) -> str:
     name = role.get_role_display().lower()
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def invited(person: User, *, actor: User | None) -> None:
+    """An account was made for the person: they choose their own password from the link (the
+    e-mail carries no password and no token; the reset page sends one to this address)."""
+    by = f"{actor.full_name} has" if actor is not None and actor.full_name else "An administrator has"
+    message = Message(
+        subject="You have an account in CSP Portal",
+        body=(
+            f"{by} made you an account in CSP Portal, where Community Safety Partnerships plan their work and "
+            f"report on it each quarter. To sign in, first choose your password: open the link, enter this "
+            f"e-mail address ({person.email}), and you will be sent a link to set it. After signing in you "
+            "will see what your roles ask of you."
+        ),
+        path=reverse("password_reset"),
+    )
+    tell(Kind.INVITATION, message, people=[person], actor=actor)
 
 
 def role_given(role: Role, *, actor: User | None) -> None:

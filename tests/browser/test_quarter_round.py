@@ -6,7 +6,7 @@ The returns open (the daily reminder job the day after the quarter ends), a lead
 asking the board for support, the officer accepts it from the e-mail's link, records the board's
 decision at a meeting chosen from the list, and issues the report from its confirmation page (and
 hears it is ready); the board member reads it in Monday's digest; the county analyst's upload is
-refused by the worker and the analyst is told why; a newcomer given a role is told."""
+refused by the worker and the analyst is told why; a newcomer is invited and given a role."""
 
 import time
 from collections import Counter
@@ -19,7 +19,7 @@ from actionplans.services import due_reminders, send_scheduled_reminders
 from csp_portal.notifications.models import Notification
 from csp_portal.notifications.services import send_weekly_digests
 from csp_portal.organisations.models import Partnership, Role, User
-from csp_portal.organisations.notices import role_given
+from csp_portal.organisations.notices import invited, role_given
 from reports.models import ReportVersion
 from tests.assessments.helpers import row, write_csv
 from tests.smtp import text_and_html
@@ -193,13 +193,17 @@ def test_a_quarter_played_through_every_role(visit, demo, site_url, media_root, 
     [refused] = mail.new(1, timeout=120)
     assert refused["X-Envelope-To"] == ANALYST and "line 3, column 2 (Month)" in text_and_html(refused)[0]
 
-    # A new colleague is given a role (as the administration pages do): that person alone hears.
+    # A new colleague's account is made and given a role (as the administration pages do): that
+    # person alone hears of each, with a link to choose their password.
+    admin = User.objects.get(email="admin@demo.example")
     newcomer = User.objects.create_user(email="newcomer@demo.example", full_name="Nia Newcomer", password="x")
-    role = Role.objects.create(user=newcomer, partnership=action.partnership, role=Role.Kind.LEAD)
-    role_given(role, actor=User.objects.get(email="admin@demo.example"))
-    [welcome] = mail.new(1)
-    assert welcome["X-Envelope-To"] == newcomer.email and action.partnership.name in text_and_html(welcome)[0]
+    invited(newcomer, actor=admin)
+    role_given(Role.objects.create(user=newcomer, partnership=action.partnership, role=Role.Kind.LEAD), actor=admin)
+    invitation, welcome = sorted(mail.new(2), key=lambda m: "account" not in m["Subject"])
+    assert to([invitation, welcome]) == {newcomer.email: 2}
+    assert link_in(text_and_html(invitation)[0]) == "/account/reset/"
+    assert action.partnership.name in text_and_html(welcome)[0]
 
     # Nobody of another partnership heard of Lancaster's quarter.
     lancaster = set(action.partnership.roles.values_list("user__email", flat=True))
-    assert set(to([submitted, accepted, decided, ready, *digests, welcome])) <= lancaster
+    assert set(to([submitted, accepted, decided, ready, *digests, invitation, welcome])) <= lancaster

@@ -1,4 +1,4 @@
-"""A role given or ended in the admin tells the person, at once, whatever they chose for other
+"""An account made, or a role given or ended, in the admin tells the person, at once, whatever they chose for other
 notifications; whoever made the change is not told of it."""
 
 import pytest
@@ -35,3 +35,29 @@ def test_a_role_ended_in_the_admin_tells_the_person(login, cast):
         "You are no longer an action lead of Lancaster District CSP",
     )
     assert notice.path == reverse("account")
+
+
+def test_an_account_made_in_the_admin_invites_the_person_to_choose_their_password(login, cast):
+    Preference.objects.create(user=cast.admin, kind=Kind.INVITATION, delivery=Delivery.NONE)  # cannot apply
+    response = login(cast.admin).post(
+        reverse("admin:organisations_user_add"),
+        {
+            "email": "new.lead@lancaster.example",
+            "full_name": "Nia Newcomer",
+            "usable_password": "true",
+            "password1": "a long and unguessable phrase",
+            "password2": "a long and unguessable phrase",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-partnership": cast.lancaster.pk,
+            "roles-0-role": Role.Kind.LEAD,
+        },
+    )
+    assert response.status_code == 302
+    [notice] = Notification.objects.filter(kind=Kind.INVITATION)
+    assert notice.recipient.email == "new.lead@lancaster.example" and notice.status == Notification.Email.QUEUED
+    assert notice.path == reverse("password_reset") and "new.lead@lancaster.example" in notice.body
+    assert "Ada Admin has made you an account" in notice.body and notice.reason == "someone invited you to the portal"
+    assert "a long and unguessable phrase" not in notice.body
+    [role] = Notification.objects.filter(kind=Kind.ROLE_CHANGED)
+    assert role.recipient == notice.recipient and role.subject == "You are now an action lead of Lancaster District CSP"
