@@ -37,18 +37,18 @@ def report_ready(job: ReportJob) -> None:
     if job.status != ReportJob.Status.READY:
         subject = f"{quarter.label} report could not be rendered: {partnership.name}"
         body = f"{report[0].upper()}{report[1:]} could not be rendered. {job.error}"
-    elif job.kind == ReportJob.Kind.ISSUE:
-        subject = f"Issued {quarter.label} report ready: {partnership.name}"
-        body = f"Version {job.result.version} of {report} has been issued. Board members can now download it."
-    elif job.scheduled:
-        subject = f"Draft {quarter.label} report ready: {partnership.name}"
-        body = (
-            f"{quarter.label} has ended, so a draft of {report} has been made from the returns received so far. "
-            "Check it, and issue the report for the board when the returns are in."
-        )
     else:
-        subject = f"Draft {quarter.label} report ready: {partnership.name}"
-        body = f"The draft of {report} that you asked for is ready."
+        issued = job.kind == ReportJob.Kind.ISSUE
+        subject = f"{'Issued' if issued else 'Draft'} {quarter.label} report ready: {partnership.name}"
+        if issued:
+            body = f"Version {job.result.version} of {report} has been issued. Board members can now download it."
+        elif job.scheduled:
+            body = (
+                f"{quarter.label} has ended, so a draft of {report} has been made from the returns received so far. "
+                "Check it, and issue the report for the board when the returns are in."
+            )
+        else:
+            body = f"The draft of {report} that you asked for is ready."
     message = Message(subject=subject, body=body, path=job.get_absolute_url())
     if job.requested_by_id:
         tell(Kind.REPORT_READY, message, partnership=partnership, people=[job.requested_by])

@@ -189,10 +189,6 @@ def _actions(priority_ids: list[int], quarter: Quarter) -> list[Action]:
     )
 
 
-def _lead(action: Action) -> str:
-    return action.lead_name
-
-
 def _return_dict(progress: ProgressReturn) -> dict:
     return {
         "id": progress.pk,
@@ -285,7 +281,7 @@ def _action_row(
         "ref": reference,
         "title": action.title,
         "outcome": action.outcome.heading if action.outcome_id else "",
-        "lead": _lead(action),
+        "lead": action.lead_name,
         "timescale": action.timescale or (f"By {day(action.due_date)}" if action.due_date else ""),
         "status_label": action.get_status_display(),
         "targets": action.targets.strip(),
@@ -366,7 +362,7 @@ def _required_item(number: int, group: list[ProgressReturn], quarter: Quarter, a
         "action": progress.action.title,
         "action_ref": action.get("ref", ""),
         "priority": progress.action.priority.title,
-        "lead": _lead(progress.action),
+        "lead": progress.action.lead_name,
         "quarter": progress.quarter.label,
         "raised_since": first.quarter.label,
         "carried_over": first.quarter != quarter,

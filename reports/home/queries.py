@@ -234,6 +234,7 @@ def report_states(quarters: dict[int, Quarter]) -> dict[int, ReportState]:
     issued = {
         (v.partnership_id, v.quarter): v
         for v in ReportVersion.objects.filter(in_quarters, partnership_id__in=quarters)
+        .select_related("partnership")  # its download address names the partnership
         .defer("snapshot")
         .order_by("version")
     }
@@ -256,9 +257,9 @@ def board_work(partnerships: list[Partnership], quarter: Quarter) -> list[BoardW
     newest = ReportVersion.objects.filter(partnership=OuterRef("partnership")).order_by("-issued_at", "-pk")
     latest = {
         v.partnership_id: v
-        for v in ReportVersion.objects.filter(partnership_id__in=ids, pk=Subquery(newest.values("pk")[:1])).defer(
-            "snapshot"
-        )
+        for v in ReportVersion.objects.filter(partnership_id__in=ids, pk=Subquery(newest.values("pk")[:1]))
+        .select_related("partnership")  # its download address names the partnership
+        .defer("snapshot")
     }
     agenda = escalations_waiting(ids, quarter)
     red = _by_partnership(
