@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "django_htmx",
+    "django_filters",
     "assessments",
     "priorities",
     "actionplans",
