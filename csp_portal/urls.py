@@ -21,6 +21,7 @@ urlpatterns = [
     path("my-actions/", include("actionplans.my_urls")),
     path("notifications/", include("csp_portal.notifications.urls")),
     path("calendar/", include("reports.calendar_urls")),
+    path("search/", include("reports.search.urls")),
     path("", include("reports.home.urls")),
     path("", include("csp_portal.organisations.urls")),
 ]

@@ -250,6 +250,7 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
     pages: dict[str, str] = {}
     slugs = list(Partnership.objects.values_list("slug", flat=True))
     starts = ["/", "/partnerships/", "/my-actions/", "/admin/", *job_pages(), *typed_in_figures()]
+    starts += ["/search/?q=alert"]  # a word of every payload: the search finds rows of each kind
     starts += [
         f"/partnerships/{slug}/{part}" for slug in slugs for part in ("", "plans/", "evidence/", "actions/", "reports/")
     ]
@@ -259,6 +260,7 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
 
     assert len(pages) > 300 and len(seen_views) > 200, f"the crawl reached only {len(pages)} pages"
     assert seen_views["reports:report_issue"], "the crawl never reached the page that asks before a report is issued"
+    assert seen_views["search?"], "the crawl never reached the search results"
     assert any("alert(" in answer for answer in data.values()), "no job status was read"
     assert any(url.endswith("(htmx)") for url in pages), "no htmx fragment was read"
     unescaped = {url: pattern.pattern for url, html in pages.items() for pattern in RAW_MARKUP if pattern.search(html)}

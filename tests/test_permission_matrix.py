@@ -93,6 +93,8 @@ two_factor_disable                          GET    302  302  302 302  302  302  
 two_factor_disable                          POST   302  302  302 302  302  302   302 302  302 302  403 302
 home                                        GET    302  200  200 200  200  200   200 200  200 200  302 200
 partnership_list                            GET    302  200  200 200  200  200   200 200  200 200  200 200
+search                                      GET    302  200  200 200  200  200   200 200  200 200  200 200
+search                                      POST   302  405  405 405  405  405   405 405  405 405  405 405
 switch_partnership                          GET    302  405  405 405  405  405   405 405  405 405  405 405
 switch_partnership                          POST   302  400  302 400  302  400   302 400  302 400  400 400
 partnership_detail                          GET    302  404  200 404  200  404   200 404  200 404  200 200
