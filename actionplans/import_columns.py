@@ -21,7 +21,7 @@ from csp_portal.organisations.models import Agency, User
 from csp_portal.validators import has_line_break
 from priorities.models import Outcome, Plan, Priority
 
-from . import queries
+from . import agency_names, queries
 from .models import Action, FundingAllocation
 from .services import Broken, action_problems
 
@@ -141,14 +141,20 @@ def _date(text: str) -> date:
     raise ValueError(text)
 
 
-def _found(cell: Cell, known: dict, not_found: str):
+def _suggest_agency(name: str, known: dict[str, Agency]) -> str:
+    """By kind and meaningful words, never an agency of another kind (``agency_names``)."""
+    found = agency_names.best_match(name, list(known.values()))
+    return f"; did you mean '{found.name}'?" if found is not None else ""
+
+
+def _found(cell: Cell, known: dict, not_found: str, suggest: Callable[[str, dict], str] = _suggest):
     """What the cell names among ``known`` (by name, ignoring case), or None: for a name given and
     not known, a problem saying ``not_found`` and suggesting a close name."""
     if not cell.text:
         return None
     found = known.get(cell.text.casefold())
     if found is None:
-        cell.problem(not_found + _suggest(cell.text, known))
+        cell.problem(not_found + suggest(cell.text, known))
     return found
 
 
@@ -204,7 +210,7 @@ def _outcome(cell: Cell, sheet: Sheet) -> Outcome | None:
 
 def _lead_agency(cell: Cell, sheet: Sheet) -> Agency | None:
     lead, _ = split_agencies(cell.text)
-    return _found(replace(cell, text=lead), sheet.lookups.agencies, f"lead agency '{lead}' not found")
+    return _found(replace(cell, text=lead), sheet.lookups.agencies, f"lead agency '{lead}' not found", _suggest_agency)
 
 
 def _other_partners(cell: Cell, sheet: Sheet) -> str:
@@ -216,7 +222,7 @@ def _other_partners(cell: Cell, sheet: Sheet) -> str:
         agency = sheet.lookups.agencies.get(name.casefold())
         if agency is not None:
             cell.row.others.append(agency)
-        elif hint := _suggest(name, sheet.lookups.agencies):
+        elif hint := _suggest_agency(name, sheet.lookups.agencies):
             cell.problem(f"agency '{name}' not found{hint}")
         else:
             free.append(name)
@@ -374,6 +380,16 @@ def _remove_nul(cell: dict[str, str]) -> list[tuple[str, str]]:
     return [(column, "the cell contains a NUL character (a damaged file?): remove it") for column in damaged]
 
 
+def _draft_when_incomplete(row: RowCheck) -> None:
+    """A row without a status that leaves its lead agency, lead person or timescale to decide (as
+    plans written in Word usually leave the lead person) comes in as a draft action, which owes no
+    returns until the officer completes it; a status in the file is kept as written."""
+    values = row.values
+    complete = values["lead_agency"] and values["lead_user"] and (values["timescale"] or values["due_date"])
+    if not row.cell["Status"].strip() and not complete:
+        values["status"] = Action.Status.DRAFT
+
+
 def read_row(cell: dict[str, str], sheet: Sheet) -> RowCheck:
     """A row's text by column read as an action's values, with every problem found in it."""
     damaged = _remove_nul(cell)
@@ -381,6 +397,7 @@ def read_row(cell: dict[str, str], sheet: Sheet) -> RowCheck:
     row.priority = _priority(Cell("Priority", cell["Priority"], row), sheet)
     for column, name, read in READERS:
         row.values[name] = read(Cell(column, cell[column], row), sheet)
+    _draft_when_incomplete(row)
     _check_rules(row, sheet)
     row.problems.sort(key=lambda problem: READING_ORDER[problem[0]])
     row.problems[:0] = damaged

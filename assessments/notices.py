@@ -17,7 +17,10 @@ def import_finished(job: CrimeImport) -> None:
     refused = job.status == CrimeImport.Status.FAILED
     files = quoted(job.file_names)
     if refused:
-        first = job.error.splitlines()[0] if job.error else ""
+        problems = job.error.splitlines()
+        first = problems[0] if problems else ""
+        if len(problems) > 1:  # the page lists them all, with a count of any beyond the first twenty
+            first = f"The first of its problems: {first}"
         body = f"The police.uk import of {files} was refused and nothing was stored. {first}".strip()
     else:
         body = f"The police.uk import of {files} has finished: its crime counts are in the evidence."

@@ -19,15 +19,16 @@ quirks real files have, without failing on them:
   lookup map to their district; others map by the LSOA name's district prefix ('Chorley 001A' is in
   Chorley), and are reported as matched by name.
 
-A file with a structural problem is refused with the line and column of the first problems, and
+A file with a structural problem is refused with the line and column of its first twenty problems
+and a count of the others, and
 nothing from it is used: a missing column, a line with the wrong number of fields (a truncated
 line), a month that is not YYYY-MM, an empty crime type or force, or an LSOA whose code and name
 match no district. Line numbers count the header as line 1 and assume, as in every police.uk file,
 that no field spans two lines.
 
 Bounds: a line longer than a parse block (1 MB; police.uk lines are a few hundred characters) is
-refused, and reading stops at the first line of the wrong length (the first ten are then found in a
-second pass), so a file of millions of bad lines costs no more than a good one. What an upload may
+refused, and reading stops at the first line of the wrong length (the first twenty are then found in
+a second pass), so a file of millions of bad lines costs no more than a good one. What an upload may
 hold (one file's size, a .zip's files and unpacked size, the counts of one import) is set below and
 checked from the zip's own directory, in the upload form and again before the import unpacks it.
 
@@ -91,7 +92,7 @@ NEEDED = (CRIME_ID, MONTH, FORCE, LSOA_CODE, LSOA_NAME, CRIME_TYPE)
 CODED = (MONTH, FORCE, LSOA_CODE, LSOA_NAME, CRIME_TYPE)
 ASB = "Anti-social behaviour"
 UNKNOWN_AREA = ""  # the district code of rows with no location
-MAX_PROBLEMS = 10
+MAX_PROBLEMS = 20  # a refusal lists this many problems, then says how many more it found
 # The longest values CrimeCount stores; police.uk's own are far shorter.
 MAX_LENGTH = {CRIME_TYPE: 60, FORCE: 100}
 
@@ -151,9 +152,17 @@ class Problem:
 class Refused(Exception):
     """The files cannot be imported; nothing has been stored."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem], more: int = 0):
+        self.problems = problems[:MAX_PROBLEMS]
+        self.more = more + max(0, len(problems) - MAX_PROBLEMS)  # found and not listed
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Each problem listed, then how many more there are."""
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            lines.append(f"And {self.more:,} more problem{'s' if self.more != 1 else ''} like these.")
+        return lines
 
 
 class TooManyCounts(Refused):
@@ -419,12 +428,21 @@ class _Columns:
     position: dict[str, int]
     codes: dict[str, tuple[np.ndarray, list[str]]]
     problems: list[Problem] = field(default_factory=list)
+    more: int = 0  # problems found beyond those listed
 
     def refuse_values(self, column: str, bad_values: np.ndarray, message: Callable[[str], str]) -> None:
-        """Report the first rows whose value (by code) is flagged in ``bad_values``."""
+        """Report the first rows whose value (by code) is flagged in ``bad_values``, and count the rest."""
         row_codes, values = self.codes[column]
-        for row in _first_rows(bad_values[row_codes]):
+        flagged = bad_values[row_codes]
+        rows = self.first_rows(flagged)
+        for row in rows:
             self.problems.append(self.problem(column, message(values[row_codes[row]]), int(row) + 2))
+
+    def first_rows(self, flagged: np.ndarray) -> np.ndarray:
+        """The first flagged rows, to be listed; the others are counted in ``more``."""
+        rows = _first_rows(flagged)
+        self.more += int(np.count_nonzero(flagged)) - len(rows)
+        return rows
 
     def problem(self, column: str, message: str, line: int | None = None) -> Problem:
         return Problem(self.name, message, line=line, column=column, column_number=self.position[column])
@@ -528,7 +546,7 @@ def _check_districts(columns: _Columns, districts: _Districts) -> None:
     """Every row's LSOA matched to a district (or to none, for a row with no location)."""
     lsoa_codes, lsoa_code_values = columns.codes[LSOA_CODE]
     lsoa_names, lsoa_name_values = columns.codes[LSOA_NAME]
-    for row in _first_rows(districts.of_row < 0):
+    for row in columns.first_rows(districts.of_row < 0):
         code, lsoa_name = lsoa_code_values[lsoa_codes[row]], lsoa_name_values[lsoa_names[row]]
         message = (
             f"unknown LSOA: the code '{code}' is not in the ONS lookup and the name '{lsoa_name}' does not start "
@@ -613,7 +631,7 @@ def read_file(
     _check_districts(columns, districts)
     if columns.problems:
         columns.problems.sort(key=lambda p: (p.line or 0, p.column_number or 0))
-        raise Refused(columns.problems[:MAX_PROBLEMS])
+        raise Refused(columns.problems, more=columns.more)
     result = FileCounts(name=name, rows=table.num_rows)
     _note_quirks(result, table, columns, districts)
     per_district = _count(result, columns, districts, max_counts)

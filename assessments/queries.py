@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TextIO
 
 import pandas as pd
-from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, QuerySet, Sum, Value, When
 
 from csp_portal import history
 from csp_portal.exports import neutralise
@@ -243,6 +243,25 @@ class LocalProfilePage:
         return float(100 * self.harm / self.county["total_harm"]) if self.county["total_harm"] else None
 
 
+def measuring_alone(partnership: Partnership, authority: Authority) -> QuerySet[Indicator]:
+    """The indicators that measure ``authority`` alone, of every partnership whose work
+    ``partnership`` reads: its own, its county board's and, for a county board, its districts'.
+    One rule with the dashboard's (reports/snapshot.py sums an indicator over its authority, else
+    over its partnership's area): an indicator measures one authority alone when it names it, or
+    names none and its partnership's area is that authority alone."""
+    readers = Q(partnership=partnership) | Q(partnership__county_board=partnership)
+    if partnership.county_board_id:
+        readers |= Q(partnership_id=partnership.county_board_id)
+    only_this = (
+        Partnership.objects.annotate(size=Count("authorities", distinct=True))
+        .filter(size=1, authorities=authority)
+        .values("pk")
+    )
+    return Indicator.objects.filter(readers).filter(
+        Q(authority=authority) | Q(authority__isnull=True, partnership__in=only_this)
+    )
+
+
 def local_profile(partnership: Partnership, authority: Authority) -> LocalProfilePage:
     owners = [partnership.pk] + ([partnership.county_board_id] if partnership.county_board_id else [])
     profiles = list(
@@ -252,9 +271,7 @@ def local_profile(partnership: Partnership, authority: Authority) -> LocalProfil
         Threat.objects.filter(assessment__in=profiles).select_related("assessment").order_by("assessment", "rank")
     )
     indicators = (
-        Indicator.objects.filter(partnership__in=owners, authority=authority)
-        .select_related("partnership", "authority")
-        .prefetch_related("values")
+        measuring_alone(partnership, authority).select_related("partnership", "authority").prefetch_related("values")
     )
     scope = county_area(partnership)
     months = latest_months(12, scope)

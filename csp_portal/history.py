@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
+from django.utils import dateformat, timezone
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -41,6 +43,10 @@ def _display(model_field: models.Field, value, related_names: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):  # as every page writes a moment: '7 December 2026, 14:05'
+        return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
+    if isinstance(value, date):
+        return dateformat.format(value, "j F Y")
     return str(value)
 
 
@@ -91,7 +97,7 @@ def changes(history: models.QuerySet, subject=str, limit: int = 200, exclude: tu
             if previous is None or before != after:
                 entry.fields.append(
                     FieldChange(
-                        label=str(model_field.verbose_name).capitalize(),
+                        label=str(capfirst(model_field.verbose_name)),  # 'RAG status', never 'Rag status'
                         before=_display(model_field, before, related_names) if previous is not None else "",
                         after=_display(model_field, after, related_names),
                     )

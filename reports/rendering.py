@@ -108,6 +108,7 @@ def static_path(url: str) -> Path | None:
 
 
 _SVG_ID = re.compile(r'\sid="([^"]+)"')
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def unique_ids(svg: str, prefix: str) -> str:
@@ -162,6 +163,8 @@ def render_html(snapshot: dict, *, preview: bool = False, request=None, back_url
         "static_base": settings.STATIC_URL if preview else STATIC_PREFIX,
         "back_url": back_url,
         "draft": snapshot["document"]["status"] != "issued",
+        # Written into a style rule, so only ever a colour, whatever a stored snapshot holds.
+        "accent": colour if _HEX_COLOUR.fullmatch(colour := snapshot["branding"].get("colour") or "") else "",
     }
     return render_to_string("reports/report.html", context, request=request)
 

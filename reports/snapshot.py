@@ -12,6 +12,7 @@ indicators and districts there are.
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import logging
 from collections import Counter, defaultdict
@@ -173,13 +174,24 @@ def _plans(partnership: Partnership) -> list[Plan]:
     )
 
 
+def counts_in(action: Action, quarter: Quarter) -> bool:
+    """Whether ``action`` counts in ``quarter``'s report and dashboard, by the one rule of
+    Action.owes_return: on the plan before the quarter ended and under way in it. A complete action
+    is asked as it was while it was open, so it still counts in the quarters it lived in (owing no
+    return now that it is done); one added later counts in none before it."""
+    if action.status == Action.Status.COMPLETE:
+        action = copy.copy(action)
+        action.status = Action.Status.IN_PROGRESS
+    return action.owes_return(quarter)
+
+
 def _actions(priority_ids: list[int], quarter: Quarter) -> list[Action]:
-    """The active actions of the priorities (cancelled and archived ones left out), each with its
-    returns for ``quarter`` and the one before."""
+    """The active actions of the priorities that count in ``quarter`` (cancelled, archived and
+    later ones left out), each with its returns for ``quarter`` and the one before."""
     returns = ProgressReturn.objects.filter(_in(quarter) | _in(quarter.previous())).select_related(
         "submitted_by", "reviewed_by"
     )
-    return list(
+    actions = (
         Action.objects.active()
         .filter(priority_id__in=priority_ids)
         .exclude(status=Action.Status.CANCELLED)
@@ -187,6 +199,7 @@ def _actions(priority_ids: list[int], quarter: Quarter) -> list[Action]:
         .prefetch_related(Prefetch("returns", queryset=returns, to_attr="recent_returns"))
         .order_by("priority_id", "order", "id")
     )
+    return [action for action in actions if counts_in(action, quarter)]
 
 
 def _return_dict(progress: ProgressReturn) -> dict:
@@ -554,13 +567,16 @@ def _supporting(county: Partnership, county_priority_ids: list[int]) -> list[Pri
 
 
 def _rags_by_priority(priorities: list[Priority], quarter: Quarter) -> dict[int, Counter]:
-    """{priority id: RAG counts of its active actions by their latest accepted returns}."""
-    actions = list(
-        Action.objects.active()
+    """{priority id: RAG counts of its active actions that count in ``quarter``, by their latest
+    accepted returns}."""
+    actions = [
+        action
+        for action in Action.objects.active()
         .filter(priority__in=priorities)
         .exclude(status=Action.Status.CANCELLED)
-        .only("id", "priority_id", "status")
-    )
+        .only("id", "priority_id", "status", "created", "start_date", "due_date", "archived_at")
+        if counts_in(action, quarter)
+    ]
     accepted = latest_accepted([a.pk for a in actions], quarter)
     rags: dict[int, Counter] = defaultdict(Counter)
     for action in actions:
@@ -647,7 +663,7 @@ def build(
             "title": f"{partnership.name}: quarterly monitoring report, {quarter.label}",
         },
         "branding": _branding(partnership),
-        "plans": [_plan_heading(partnership, plan) for plan in plans],
+        "plans": [_plan_heading(partnership, plan, quarter) for plan in plans],
         "priorities": sections,
         "summary": _summary(sections, list(action_dicts.values()), changes),
         "decisions_required": required,
@@ -679,14 +695,31 @@ def _quarter(quarter: Quarter) -> dict:
     }
 
 
-def _plan_heading(partnership: Partnership, plan: Plan) -> dict:
+def _plan_heading(partnership: Partnership, plan: Plan, quarter: Quarter) -> dict:
     # A county board's plan is its Community Safety Agreement.
     county = partnership.kind == Partnership.Kind.COUNTY
+    kind_label = "Community Safety Agreement" if county else "Plan"
     return {
         "title": plan.title,
-        "kind_label": "Community Safety Agreement" if county else "Plan",
+        "kind_label": kind_label,
         "period": plan.period_label,
+        "period_note": period_note(kind_label, plan, quarter),
     }
+
+
+def period_note(kind_label: str, plan: Plan, quarter: Quarter) -> str:
+    """What the board must be told when the plan driving a quarter's report is not the plan for that
+    quarter: its period ended before the quarter did, or starts after it. Empty when it covers it."""
+    if plan.period_end < quarter.end:
+        when = f"ended on {day(plan.period_end)}"
+    elif plan.period_start > quarter.end:
+        when = f"starts on {day(plan.period_start)}"
+    else:
+        return ""
+    return (
+        f"The {kind_label.lower()} “{plan.title}” is for {plan.period_label}, which {when}: it does not cover "
+        f"{quarter.label} ({quarter.months}), yet its priorities are reported because it is still agreed."
+    )
 
 
 def _summary(sections: list[dict], actions: list[dict], changes: list[dict]) -> dict:
@@ -698,6 +731,7 @@ def _summary(sections: list[dict], actions: list[dict], changes: list[dict]) -> 
         "previous_counts": sum_counts(s["previous_counts"] for s in sections),
         "actions": len(actions),
         "expected": sum(a["expected"] for a in actions),
+        "closed": sum(not a["expected"] for a in actions),  # complete: they count, and owe no return
         "received": sum(1 for progress in this_quarter if progress["status"] in DONE),
         "accepted": sum(1 for progress in this_quarter if progress["status"] == "accepted"),
         "outstanding": sum(a["outstanding"] for a in actions),

@@ -69,7 +69,7 @@ class CrimeImport(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         READY = "ready", "Imported"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Refused"
 
     partnership = models.ForeignKey(
         Partnership,

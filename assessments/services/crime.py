@@ -120,10 +120,10 @@ def read_street_files(
     max_counts: int | None = None,
 ) -> list[police_uk.FileCounts]:
     """Read and check every file, within ``max_counts`` monthly counts in all. Every file is read so
-    that each one's first problems are reported, until ten problems are found or the counts are
-    spent. Raises ``police_uk.Refused``; touches no database."""
+    that each one's first problems are reported, until ``police_uk.MAX_PROBLEMS`` are found or the
+    counts are spent (how many more a file holds is counted). Raises ``police_uk.Refused``; touches no database."""
     progress = progress or (lambda percent, stage: None)
-    results, problems = [], []
+    results, problems, more = [], [], 0
     share = 80 / max(len(files), 1)
     counts_left = max_counts
     for number, (path, name) in enumerate(files):
@@ -143,15 +143,17 @@ def read_street_files(
                 counts_left -= len(result.counts)
         except police_uk.TooManyCounts as refused:
             problems.extend(refused.problems)
+            more += refused.more
             break
         except police_uk.Refused as refused:
             problems.extend(refused.problems)
+            more += refused.more
         except OSError as exc:
             problems.append(police_uk.Problem(name, f"cannot be opened: {exc.strerror or exc}"))
         if len(problems) >= police_uk.MAX_PROBLEMS:
             break
     if problems:
-        raise police_uk.Refused(problems[: police_uk.MAX_PROBLEMS])
+        raise police_uk.Refused(problems, more=more)
     if not results:
         raise police_uk.Refused([police_uk.Problem("The import", "found no police.uk street-level files.")])
     return results
@@ -371,7 +373,7 @@ def run_import_job(job_id: int) -> CrimeImport | None:
                 max_counts=police_uk.MAX_UPLOAD_COUNTS,
             )
     except police_uk.Refused as refused:
-        _fail(job_id, "\n".join(str(p) for p in refused.problems))
+        _fail(job_id, "\n".join(refused.lines()))
     except Exception:
         log.exception("crime import %s failed", job_id)
         _fail(job_id, "The import stopped unexpectedly. Nothing was stored. Please tell a site administrator.")

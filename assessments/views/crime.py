@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from csp_portal import pages
 
-from .. import charts, queries
+from .. import charts, filters, queries
 from ..forms import CrimeUploadForm, HarmWeightForm, HarmWeightsUploadForm
 from ..models import CrimeImport
 from ..services import crime as crime_services
@@ -72,6 +72,16 @@ def crime_upload(request, slug: str):
     return render(request, "assessments/crime_upload.html", {"partnership": partnership, "form": form})
 
 
+@login_required
+def import_list(request, slug: str):
+    """Every import the partnership's analysts follow, filtered and sorted as they ask."""
+    partnership = evidence_of(request, slug, IMPORT)
+    table, listed = filters.imports_listed(partnership, request.GET)
+    return render(
+        request, "assessments/import_list.html", {"partnership": partnership, "table": table, "listed": listed}
+    )
+
+
 def _job(request, slug: str, job_pk: int) -> CrimeImport:
     return found_at(request, queries.imports_at(slug), "import", job_pk, IMPORT)
 
@@ -81,7 +91,7 @@ def _job_state(job: CrimeImport) -> dict:
         "status": job.status,
         "status_label": job.get_status_display(),
         "progress": job.progress,
-        "stage": job.stage,
+        "stage": "" if job.is_finished else job.stage,  # the status tag already says how it ended
         "finished": job.is_finished,
         "error": job.error,
         "summary": crime_services.describe(job.summary) if job.summary else [],

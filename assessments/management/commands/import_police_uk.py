@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             summary = import_police_uk([(path, str(path)) for path in files])
         except police_uk.Refused as refused:
-            raise CommandError("Nothing was imported.\n" + "\n".join(str(p) for p in refused.problems)) from None
+            raise CommandError("Nothing was imported.\n" + "\n".join(refused.lines())) from None
         seconds = time.perf_counter() - started
         for line in describe(summary):
             self.stdout.write(line)

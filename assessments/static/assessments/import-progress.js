@@ -23,6 +23,7 @@
 
   function show (state) {
     status.textContent = state.status_label
+    status.className = 'govuk-tag' + (state.status === 'failed' ? ' govuk-tag--red' : state.status === 'ready' ? ' govuk-tag--green' : '')
     stage.textContent = state.stage
     bar.value = state.progress
     bar.textContent = state.progress + '%'
