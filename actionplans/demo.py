@@ -166,7 +166,8 @@ def _returns(partnership, actions: list[Action], officer: User) -> int:
             values = {
                 "rag": rag,
                 "narrative": NARRATIVE[rag],
-                "percent_complete": min(100, 20 * (offset + 1) + index % 3 * 5) if rag != "complete" else 100,
+                # Short of 100% until complete: a return 100% complete and red or amber is refused.
+                "percent_complete": min(90, 20 * (offset + 1) + index % 3 * 5) if rag != "complete" else 100,
                 "risks": RISKS.get(rag, ""),
                 "support_needed": ESCALATIONS.get(action.title, "") if rag in {"red", "amber"} else "",
             }

@@ -18,7 +18,7 @@ from csp_portal.quarters import Quarter
 from priorities.models import Plan, Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
-from .services import ACTION_FIELDS
+from .services import ACTION_FIELDS, CHASE_NOTE_LENGTH, RETURN_FIELDS, return_problems
 
 
 def _helper(*layout) -> FormHelper:
@@ -49,6 +49,13 @@ class ActionDateField(DateInputField):
         if not 2000 <= value.year <= 2100:
             raise ValidationError(f"The year of the {self.label.lower()} must be between 2000 and 2100")
         return value
+
+
+# What an action needs before it is more than a draft, as the form asks for each.
+NEEDED_UNLESS_DRAFT = {
+    "lead_agency": "Choose the lead agency, or choose the status Draft",
+    "lead_user": "Choose the lead person, or choose the status Draft",
+}
 
 
 class ActionForm(forms.ModelForm):
@@ -90,6 +97,10 @@ class ActionForm(forms.ModelForm):
                 "Groups that are not listed agencies, separated by semicolons, for example 'DV Group; Students' Union'."
             ),
             "target_value": "The indicator's value the action aims for.",
+            "status": (
+                "Choose Draft while the lead agency, lead person or timescale is still to be decided: "
+                "a draft action owes no progress returns."
+            ),
         }
         widgets = {
             "activity": forms.Textarea(attrs={"rows": 3}),
@@ -156,6 +167,21 @@ class ActionForm(forms.ModelForm):
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
+
+    def clean(self):
+        """What the board relies on, asked for together with every other problem: who leads the
+        action (agency and person) and by when, unless it is saved as a draft action."""
+        cleaned = super().clean()
+        if cleaned.get("status", Action.Status.DRAFT) == Action.Status.DRAFT:
+            return cleaned
+        for name, message in NEEDED_UNLESS_DRAFT.items():
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if not (cleaned.get("timescale") or cleaned.get("due_date")) and not {"timescale", "due_date"} & set(
+            self.errors
+        ):
+            self.add_error("timescale", "Enter the timescale or a due date, or choose the status Draft")
+        return cleaned
 
     def values(self) -> dict:
         """The action's columns as the services take them."""
@@ -274,6 +300,17 @@ class ReturnForm(forms.ModelForm):
             raise ValidationError("The percentage complete must be a whole number from 0 to 100")
         return value
 
+    def clean(self):
+        """Every rule of a return at once, so that one round trip shows every problem: the fields'
+        own, what a submitted return needs (the lead pressed Submit), and what contradicts."""
+        cleaned = super().clean()
+        submitting = self.data.get("intent") == "submit"
+        values = {name: cleaned.get(name) for name in RETURN_FIELDS}
+        for name, message in return_problems(values, submitting=submitting).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
@@ -286,6 +323,63 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("comment", rows=3))
+
+
+class IdsField(forms.Field):
+    """The ids of the rows ticked in a table (checkboxes sharing one name), as whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or ()})
+        except (TypeError, ValueError):
+            raise ValidationError("Choose from the list", code="invalid") from None
+
+
+class AcceptReturnsForm(forms.Form):
+    """The submitted returns of a quarter the officer ticked to accept together."""
+
+    returns = IdsField(error_messages={"required": "Choose the returns to accept"})
+
+
+class ChaseForm(forms.Form):
+    """Whom the officer chases for the quarter's returns, among the leads who owe one, and the
+    message of their own added to each e-mail (plain text)."""
+
+    leads = forms.TypedMultipleChoiceField(
+        label="Who to chase",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone who still owes a return is ticked. Untick anyone you do not want to e-mail.",
+        error_messages={
+            "required": "Choose at least one lead to chase",
+            "invalid_choice": "A lead you chose no longer owes a return: choose again from the list",
+        },
+    )
+    message = forms.CharField(
+        label="Your message (optional)",
+        required=False,
+        max_length=CHASE_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Added to each e-mail under your name, as you write it (plain text).",
+        error_messages={"max_length": f"Your message must be {CHASE_NOTE_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, owing: dict[User, list[Action]], **kwargs):
+        super().__init__(*args, **kwargs)
+        leads = sorted(owing, key=lambda lead: (lead.full_name.casefold(), lead.pk))
+        self.fields["leads"].choices = [
+            (lead.pk, f"{lead.full_name}: {len(owing[lead])} return{'s' if len(owing[lead]) != 1 else ''} owed")
+            for lead in leads
+        ]
+        self.helper = _helper(
+            Field.checkboxes("leads", legend_size=Size.MEDIUM, small=True),
+            Field.textarea("message", rows=5, max_characters=CHASE_NOTE_LENGTH),
+        )
+
+    def clean_message(self) -> str:
+        return self.cleaned_data["message"].replace("\r\n", "\n").strip()
 
 
 class ImportForm(forms.Form):

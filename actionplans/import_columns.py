@@ -380,6 +380,16 @@ def _remove_nul(cell: dict[str, str]) -> list[tuple[str, str]]:
     return [(column, "the cell contains a NUL character (a damaged file?): remove it") for column in damaged]
 
 
+def _draft_when_incomplete(row: RowCheck) -> None:
+    """A row without a status that leaves its lead agency, lead person or timescale to decide (as
+    plans written in Word usually leave the lead person) comes in as a draft action, which owes no
+    returns until the officer completes it; a status in the file is kept as written."""
+    values = row.values
+    complete = values["lead_agency"] and values["lead_user"] and (values["timescale"] or values["due_date"])
+    if not row.cell["Status"].strip() and not complete:
+        values["status"] = Action.Status.DRAFT
+
+
 def read_row(cell: dict[str, str], sheet: Sheet) -> RowCheck:
     """A row's text by column read as an action's values, with every problem found in it."""
     damaged = _remove_nul(cell)
@@ -387,6 +397,7 @@ def read_row(cell: dict[str, str], sheet: Sheet) -> RowCheck:
     row.priority = _priority(Cell("Priority", cell["Priority"], row), sheet)
     for column, name, read in READERS:
         row.values[name] = read(Cell(column, cell[column], row), sheet)
+    _draft_when_incomplete(row)
     _check_rules(row, sheet)
     row.problems.sort(key=lambda problem: READING_ORDER[problem[0]])
     row.problems[:0] = damaged

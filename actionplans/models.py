@@ -96,6 +96,9 @@ class Action(Versioned):
     someone else's (optimistic locking)."""
 
     class Status(models.TextChoices):
+        # A draft action is still being worked out: it may leave its lead agency, lead person and
+        # timescale to decide (the form asks for them otherwise), and owes no progress returns.
+        DRAFT = "draft", "Draft"
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETE = "complete", "Complete"
@@ -222,16 +225,19 @@ class Action(Versioned):
 
     def owes_return(self, quarter: Quarter) -> bool:
         """Whether the lead owes a progress return for ``quarter``, the one rule the quarter page, My
-        actions, reminders and the board's report share: the action is open, was on the plan
+        actions, reminders and the board's report share: the action is open (a draft is not), was on the plan
         before the quarter ended (one added later owes nothing for a quarter it never lived in),
         and is under way in the quarter, from its start date (without one, from when it was added)
         to its due date."""
-        if not self.is_open:
-            return False
-        added = timezone.localtime(self.created).date()
-        if added > quarter.end or (self.start_date or added) > quarter.end:
+        if not self.is_open or self.not_yet_started(quarter):
             return False
         return not (self.due_date and self.due_date < quarter.start)
+
+    def not_yet_started(self, quarter: Quarter) -> bool:
+        """Whether ``quarter`` ended before the action was on the plan (or before its start date): no
+        return was ever due for it, so the plan shows 'Not yet started' there, not 'No return'."""
+        added = timezone.localtime(self.created).date()
+        return added > quarter.end or (self.start_date or added) > quarter.end
 
 
 class ProgressReturn(QuarterFields, Versioned):

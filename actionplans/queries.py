@@ -87,11 +87,19 @@ def allocations_of(partnership: Partnership) -> list[FundingAllocation]:
 
 @dataclass
 class ActionRow:
-    """An action as its plan's table shows it, with its returns for the quarters shown."""
+    """An action as its plan's table shows it, with its returns for the quarters shown, and whether
+    it is the first or last of its plan (no 'Up' on the first, no 'Down' on the last)."""
 
     action: Action
     returns: list[tuple[Quarter, ProgressReturn | None]]
     latest: ProgressReturn | None
+    first: bool = False
+    last: bool = False
+
+    @cached_property
+    def not_yet_started(self) -> list[Quarter]:
+        """The quarters shown that ended before the action was on the plan."""
+        return [quarter for quarter, _ in self.returns if self.action.not_yet_started(quarter)]
 
 
 def _action_queryset() -> QuerySet[Action]:
@@ -132,14 +140,23 @@ def action_plan(priority: Priority, quarters: list[Quarter], archived: bool = Fa
         shown = [(quarter, by_quarter.get(quarter)) for quarter in quarters]
         latest = next((r for _, r in reversed(shown) if r is not None), None)
         rows.append(ActionRow(action, shown, latest))
+    if rows:
+        rows[0].first = rows[-1].last = True
     return rows
 
 
 def action_plan_row(action: Action, quarters: list[Quarter]) -> ActionRow:
-    """One row of the table, after an edit."""
+    """One row of the table, after an edit, knowing its place among the plan's active actions."""
     returns = {r.quarter: r for r in action.returns.filter(_quarters_q(quarters))} if quarters else {}
     shown = [(quarter, returns.get(quarter)) for quarter in quarters]
-    return ActionRow(action, shown, next((r for _, r in reversed(shown) if r is not None), None))
+    order = list(
+        Action.objects.active()
+        .filter(priority_id=action.priority_id)
+        .order_by("order", "id")
+        .values_list("pk", flat=True)
+    )
+    latest = next((r for _, r in reversed(shown) if r is not None), None)
+    return ActionRow(action, shown, latest, first=order[:1] == [action.pk], last=order[-1:] == [action.pk])
 
 
 def withhold_drafts(rows: list[ActionRow], viewer: User) -> list[ActionRow]:

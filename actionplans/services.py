@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from csp_portal import writes
+from csp_portal.notifications.services import quoted
 from csp_portal.organisations.models import Agency, Partnership, Role, User
 from csp_portal.quarters import Quarter
 from priorities.models import Priority
@@ -50,6 +51,7 @@ ACTION_FIELDS = (
     "status",
 )
 RETURN_FIELDS = ("rag", "narrative", "percent_complete", "risks", "support_needed")
+CHASE_NOTE_LENGTH = 1000  # the officer's own message in a chase: a few short paragraphs
 
 
 def _money(amount: Decimal) -> str:
@@ -398,6 +400,47 @@ def _editable_return(action: Action, quarter: Quarter, version: int | None) -> P
     return progress
 
 
+# Words in a return saying its activity has stopped, which a finished action's return cannot say.
+PAUSED_WORDS = ("paused", "on hold", "suspended")
+
+
+def return_problems(values: dict, *, submitting: bool) -> dict[str, str]:
+    """What is wrong with a progress return's ``values``, by field, all at once: what a submitted
+    return needs (a RAG status, the progress, the risks behind red or amber), and what no return may
+    say together (100% complete but red, amber, green or not started: a finished action is
+    Complete; Complete with less than 100%; not started with some done; an activity said to be
+    paused, on hold or suspended, yet complete). Empty when nothing is wrong."""
+    rag, percent = values.get("rag") or "", values.get("percent_complete")
+    narrative, risks = (values.get("narrative") or "").strip(), (values.get("risks") or "").strip()
+    Rag = ProgressReturn.Rag
+    errors = {}
+    if submitting and not rag:
+        errors["rag"] = "Choose a RAG status"
+    if submitting and not narrative:
+        errors["narrative"] = "Describe the progress made this quarter"
+    if submitting and rag in {Rag.RED, Rag.AMBER} and not risks:
+        errors["risks"] = "Describe the risks and issues behind a red or amber status"
+    if percent == 100 and rag and rag != Rag.COMPLETE:
+        label = Rag(rag).label.lower()
+        errors["percent_complete"] = (
+            f"An action that is 100% complete cannot be {label}: choose Complete, or enter how much is done"
+        )
+    elif rag == Rag.COMPLETE and percent is not None and percent < 100:
+        errors["percent_complete"] = (
+            f"A complete action is 100% complete, not {percent}%: enter 100, or choose another RAG status"
+        )
+    elif rag == Rag.NOT_STARTED and percent:
+        errors["percent_complete"] = (
+            f"An action that has not started cannot be {percent}% complete: enter 0, or choose another RAG status"
+        )
+    if (percent == 100 or rag == Rag.COMPLETE) and any(word in narrative.casefold() for word in PAUSED_WORDS):
+        errors["narrative"] = (
+            "The progress says the activity is paused, on hold or suspended, but the return says it is complete: "
+            "say how much is done, or describe the finished work"
+        )
+    return errors
+
+
 @transaction.atomic
 def save_return(
     action: Action, quarter: Quarter, *, actor: User | None, values: dict, version: int | None = None
@@ -412,6 +455,9 @@ def save_return(
     for name in RETURN_FIELDS:
         if name in values:
             setattr(progress, name, values[name] if values[name] is not None or name == "percent_complete" else "")
+    contradictions = return_problems({name: getattr(progress, name) for name in RETURN_FIELDS}, submitting=False)
+    if contradictions:
+        raise ValidationError(contradictions)
     writes.save(progress, actor=actor)
     return progress
 
@@ -423,13 +469,7 @@ def submit_return(
     """Save and submit the lead's return to the partnership officer. A submitted return needs a RAG
     status and a progress narrative; a red or amber one says what the risks are."""
     progress = save_return(action, quarter, actor=actor, values=values, version=version)
-    errors = {}
-    if not progress.rag:
-        errors["rag"] = "Choose a RAG status"
-    if not progress.narrative.strip():
-        errors["narrative"] = "Describe the progress made this quarter"
-    if progress.rag in {ProgressReturn.Rag.RED, ProgressReturn.Rag.AMBER} and not progress.risks.strip():
-        errors["risks"] = "Describe the risks and issues behind a red or amber status"
+    errors = return_problems({name: getattr(progress, name) for name in RETURN_FIELDS}, submitting=True)
     if errors:
         raise ValidationError(errors)
     progress.status = ProgressReturn.Status.SUBMITTED
@@ -463,6 +503,70 @@ def accept_return(progress: ProgressReturn, *, actor: User | None, comment: str 
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     writes.save(locked, actor=actor)
     notices.return_reviewed(locked, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def accept_returns(
+    partnership: Partnership, quarter: Quarter, return_ids: Iterable[int], *, actor: User | None
+) -> list[ProgressReturn]:
+    """The officer accepts several submitted returns of the quarter at once: all of them or, if one
+    is not waiting for review (or not the partnership's), none, with a refusal naming each such."""
+    wanted = set(return_ids)
+    if not wanted:
+        raise ValidationError("Choose the returns to accept.")
+    if is_closed(partnership, quarter):
+        raise ValidationError(f"{quarter.label} is closed: its returns can no longer be reviewed.")
+    found = list(
+        ProgressReturn.objects.select_for_update(of=("self",))
+        .select_related("action__priority__plan__partnership", "action__lead_user", "submitted_by")
+        .filter(pk__in=wanted, year=quarter.year, number=quarter.number)
+        .filter(action__priority__plan__partnership=partnership)
+        .order_by("action__priority_id", "action__order", "action_id")
+    )
+    refused = [
+        f"{quoted(progress.action.title)} ({progress.get_status_display().lower()})"
+        for progress in found
+        if progress.status != ProgressReturn.Status.SUBMITTED
+    ]
+    unknown = len(wanted) - len(found)
+    if unknown:
+        refused.append(f"{unknown} return{'s' if unknown != 1 else ''} not of {quarter.label} here")
+    if refused:
+        raise ValidationError(
+            f"Only submitted returns can be accepted, so none was: {'; '.join(refused)}. Untick them and try again."
+        )
+    now = timezone.now()
+    for progress in found:
+        progress.status, progress.officer_comment = ProgressReturn.Status.ACCEPTED, ""
+        progress.reviewed_by, progress.reviewed_at = actor, now
+        writes.save(progress, actor=actor)
+        notices.return_reviewed(progress, actor=actor)
+    return found
+
+
+@transaction.atomic
+def withdraw_return(progress: ProgressReturn, *, actor: User | None) -> ProgressReturn:
+    """The lead takes back a submitted return before an officer reviews it: it is a draft again, to
+    change and submit once more. Once accepted or returned it stays with the officer's decision."""
+    locked = (
+        ProgressReturn.objects.select_for_update()
+        .select_related("action__priority__plan__partnership")
+        .get(pk=progress.pk)
+    )
+    label = locked.quarter.label
+    if is_closed(locked.partnership, locked.quarter):
+        raise ValidationError(f"{label} is closed: its returns can no longer be changed.")
+    if locked.status in (ProgressReturn.Status.ACCEPTED, ProgressReturn.Status.RETURNED):
+        raise ValidationError(
+            f"The {label} return has already been {locked.get_status_display().lower()} by the partnership "
+            "officer, so it cannot be withdrawn."
+        )
+    if locked.status != ProgressReturn.Status.SUBMITTED:
+        raise ValidationError(f"The {label} return has not been submitted, so there is nothing to withdraw.")
+    locked.status = ProgressReturn.Status.DRAFT
+    locked.submitted_by, locked.submitted_at = None, None
+    writes.save(locked, actor=actor)
     return locked
 
 
@@ -511,15 +615,29 @@ def reopen_quarter(partnership: Partnership, quarter: Quarter, *, actor: User | 
 
 
 @transaction.atomic
-def chase_leads(partnership: Partnership, quarter: Quarter, *, actor: User | None) -> int:
-    """E-mail every lead who still owes a return for ``quarter`` (the officer's button); returns how
-    many were chased."""
+def chase_leads(
+    partnership: Partnership,
+    quarter: Quarter,
+    *,
+    actor: User | None,
+    leads: Iterable[int] | None = None,
+    note: str = "",
+) -> int:
+    """E-mail the leads who still owe a return for ``quarter`` (all of them, or those of ``leads``,
+    by id), with the officer's own ``note`` quoted as theirs; returns how many were chased. A lead
+    chosen who no longer owes anything (they submitted meanwhile) is not chased."""
     if is_closed(partnership, quarter):
         raise ValidationError(f"{quarter.label} is closed.")
+    note = note.strip()
+    if len(note) > CHASE_NOTE_LENGTH:
+        raise ValidationError({"message": f"Your message must be {CHASE_NOTE_LENGTH:,} characters or fewer"})
     outstanding = queries.outstanding_by_lead(partnership, quarter)
+    if leads is not None:
+        chosen = set(leads)
+        outstanding = {lead: actions for lead, actions in outstanding.items() if lead.pk in chosen}
     now = timezone.now()
-    for lead, actions in outstanding.items():
-        notices.returns_reminder(partnership, quarter, lead, actions, ReminderSent.Kind.CHASE, actor=actor)
+    for message, lead, actions in notices.chase_messages(partnership, quarter, outstanding, note=note, actor=actor):
+        notices.tell_reminder(partnership, lead, message, ReminderSent.Kind.CHASE, actor=actor)
         ReminderSent.objects.create(
             partnership=partnership,
             lead=lead,

@@ -201,10 +201,14 @@ actionplans:return_edit                     GET    302  404  200 404  200  404  
 actionplans:return_edit                     POST   302  404  403 404  200  404   403 404  403 404  403 403
 actionplans:return_review                   GET    302  404  200 404  403  404   403 404  403 404  200 403
 actionplans:return_review                   POST   302  404  200 404  403  404   403 404  403 404  200 403
+actionplans:return_withdraw                 GET    302  405  405 405  405  405   405 405  405 405  405 405
+actionplans:return_withdraw                 POST   302  404  403 404  302  404   403 404  403 404  403 403
 actionplans:quarter_current                 GET    302  404  302 404  302  404   302 404  302 404  302 302
 actionplans:quarter_status                  GET    302  404  200 404  200  404   200 404  200 404  200 200
-actionplans:quarter_chase                   GET    302  405  405 405  405  405   405 405  405 405  405 405
-actionplans:quarter_chase                   POST   302  404  302 404  403  404   403 404  403 404  302 403
+actionplans:quarter_chase                   GET    302  404  200 404  403  404   403 404  403 404  200 403
+actionplans:quarter_chase                   POST   302  404  200 404  403  404   403 404  403 404  200 403
+actionplans:quarter_accept                  GET    302  405  405 405  405  405   405 405  405 405  405 405
+actionplans:quarter_accept                  POST   302  404  302 404  403  404   403 404  403 404  302 403
 actionplans:quarter_close                   GET    302  405  405 405  405  405   405 405  405 405  405 405
 actionplans:quarter_close                   POST   302  404  302 404  403  404   403 404  403 404  302 403
 actionplans:escalations                     GET    302  404  200 404  200  404   200 404  200 404  200 200

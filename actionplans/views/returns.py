@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from csp_portal import pages
+from csp_portal.forms import error_links
 from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
-from .. import queries, services
-from ..forms import ReturnForm, ReviewForm
+from .. import notices, queries, services
+from ..forms import AcceptReturnsForm, ChaseForm, ReturnForm, ReviewForm
 from ..models import Action, ProgressReturn
 from .common import REVIEW, VIEW, find_action, may_write_return, neighbours, page, posted
 
@@ -66,8 +67,17 @@ def return_edit(request, slug: str, action_id: int, quarter: Quarter):
             return redirect("my_actions_quarter", quarter)
     elif request.method == "POST" and not editable:
         form.add_error(None, "This return can no longer be changed.")
+    withdrawable = may_write and not closed and progress is not None and progress.status == progress.Status.SUBMITTED
     context = _return_page(
-        request, action, quarter, progress, closed=closed, form=form, editable=editable, conflict=conflict
+        request,
+        action,
+        quarter,
+        progress,
+        closed=closed,
+        form=form,
+        editable=editable,
+        conflict=conflict,
+        withdrawable=withdrawable,
     )
     return render(request, "actionplans/return_form.html", context)
 
@@ -97,6 +107,29 @@ def return_review(request, slug: str, action_id: int, quarter: Quarter):
     return render(request, "actionplans/return_review.html", context)
 
 
+@login_required
+@require_POST
+def return_withdraw(request, slug: str, action_id: int, quarter: Quarter):
+    """The lead takes back a submitted return the officer has not reviewed yet, to change it."""
+    action = find_action(request, slug, action_id)
+    if not may_write_return(request.user, action):
+        raise PermissionDenied("Only the action's lead withdraws its return.")
+    progress = pages.one_or_404(
+        queries.returns_with_people(action), "return for this quarter", year=quarter.year, number=quarter.number
+    )
+    try:
+        services.withdraw_return(progress, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            f"Your {quarter.label} return for “{action.title}” has been withdrawn: it is a draft again, "
+            "to change and submit when it is ready.",
+        )
+    return redirect("actionplans:return_edit", slug, action.pk, quarter)
+
+
 # -- A quarter's returns -----------------------------------------------------------------------------
 
 
@@ -109,6 +142,8 @@ def quarter_current(request, slug: str):
 @login_required
 def quarter_status(request, slug: str, quarter: Quarter):
     partnership = partnership_for(request.user, slug, VIEW)
+    returns = queries.quarter_returns(partnership, quarter, request.user)
+    can_review = request.user.has_perm(REVIEW, partnership)
     return render(
         request,
         "actionplans/quarter_status.html",
@@ -116,8 +151,10 @@ def quarter_status(request, slug: str, quarter: Quarter):
             "partnership": partnership,
             "quarter": quarter,
             "deadline": quarter.deadline(),
-            "returns": queries.quarter_returns(partnership, quarter, request.user),
-            "can_review": request.user.has_perm(REVIEW, partnership),
+            "returns": returns,
+            "can_review": can_review,
+            # The officer ticks the submitted returns to accept together.
+            "bulk_accept": can_review and returns.closure is None and returns.counts["submitted"] > 0,
             "may_close": quarter <= Quarter.current(),
             **neighbours(quarter),
         },
@@ -125,20 +162,67 @@ def quarter_status(request, slug: str, quarter: Quarter):
 
 
 @login_required
-@require_POST
 def quarter_chase(request, slug: str, quarter: Quarter):
+    """The officer chooses whom to chase for the quarter's returns (everyone who owes one, or the one
+    person whose row they came from), adds a message of their own, sees each e-mail, then sends."""
     partnership = partnership_for(request.user, slug, REVIEW)
-    try:
-        chased = services.chase_leads(partnership, quarter, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        if chased:
-            messages.success(
-                request, f"{chased} lead{'s' if chased != 1 else ''} chased by e-mail for {quarter.label}."
-            )
+    owing = queries.outstanding_by_lead(partnership, quarter)
+    one = request.GET.get("lead", "")
+    initial = {"leads": [int(one)] if one.isdigit() else [lead.pk for lead in owing]}
+    form = ChaseForm(posted(request), owing=owing, initial=initial)
+    preview = []
+    if request.method == "POST" and form.is_valid():
+        leads, note = form.cleaned_data["leads"], form.cleaned_data["message"]
+        if request.POST.get("intent") == "send":
+            try:
+                chased = services.chase_leads(partnership, quarter, actor=request.user, leads=leads, note=note)
+            except ValidationError as error:
+                pages.show_refusal(form, error)
+            else:
+                _say_chased(request, chased, quarter)
+                return redirect("actionplans:quarter_status", slug, quarter)
         else:
-            messages.info(request, f"Nobody owes a {quarter.label} return: no e-mail was sent.")
+            chosen = {lead: actions for lead, actions in owing.items() if lead.pk in leads}
+            for message, lead, _ in notices.chase_messages(partnership, quarter, chosen, note=note, actor=request.user):
+                preview.append((lead, " ".join(message.subject.split()), notices.as_emailed(message, lead)))
+    context = {
+        "partnership": partnership,
+        "quarter": quarter,
+        "deadline": quarter.deadline(),
+        "owing": owing,
+        "closed": services.is_closed(partnership, quarter),
+        "form": form,
+        "errors": error_links(form),
+        "preview": preview,
+    }
+    return render(request, "actionplans/quarter_chase.html", context)
+
+
+def _say_chased(request, chased: int, quarter: Quarter) -> None:
+    if chased:
+        messages.success(request, f"{chased} lead{'s' if chased != 1 else ''} chased by e-mail for {quarter.label}.")
+    else:
+        messages.info(request, f"Nobody you chose still owes a {quarter.label} return: no e-mail was sent.")
+
+
+@login_required
+@require_POST
+def quarter_accept(request, slug: str, quarter: Quarter):
+    """The officer accepts the submitted returns they ticked on the quarter's page, all at once."""
+    partnership = partnership_for(request.user, slug, REVIEW)
+    form = AcceptReturnsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["returns"][0])
+        return redirect("actionplans:quarter_status", slug, quarter)
+    try:
+        accepted = services.accept_returns(partnership, quarter, form.cleaned_data["returns"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = len(accepted)
+        messages.success(
+            request, f"{count} {quarter.label} return{'s' if count != 1 else ''} accepted for the board's report."
+        )
     return redirect("actionplans:quarter_status", slug, quarter)
 
 

@@ -186,7 +186,8 @@ def test_a_file_full_of_errors_writes_nothing_and_lists_every_error(cast, seed_p
         "Row 7, column F (Budget): the OPCC grant 2011/12 has £10,000.00 left; the actions up to this row commit "
         "£12,000.00",
         "Row 8, column K (Due date): '31/02/2012' is not a date such as 2012-03-31 or 31/03/2012",
-        "Row 8, column L (Status): status 'Finished' is not one of Not started, In progress, Complete, Cancelled",
+        "Row 8, column L (Status): status 'Finished' is not one of Draft, Not started, In progress, Complete, "
+        "Cancelled",
     ]
     assert not Action.objects.exists()
 

@@ -238,7 +238,11 @@ def test_officer_adds_an_action_in_place(login, cast, lancaster):
     assert form.lstrip().startswith('<div id="action-add">')
     data = {
         k.replace("a0-", "new-"): v
-        for k, v in action_form(Action(status="not_started"), "a0", title="Street Pride events").items()
+        for k, v in action_form(
+            Action(status="not_started", lead_agency=lancaster.police, lead_user=cast.lead, timescale="To March 2026"),
+            "a0",
+            title="Street Pride events",
+        ).items()
     }
     response = client.post(url("action_add", lancaster), data, **HTMX)
     assert response["HX-Retarget"] == "#action-plan"
@@ -381,7 +385,8 @@ def test_quarter_status_lists_who_has_not_submitted_and_the_officer_chases_them(
     body = client.get(url("quarter_status", lancaster)).content.decode()
     assert "Who has not submitted" in body and "Liam Lead" in body and "Bea Board" in body
     with emails_sent():
-        response = client.post(url("quarter_chase", lancaster), follow=True)
+        leads = [cast.lead.pk, cast.board_member.pk]
+        response = client.post(url("quarter_chase", lancaster), {"leads": leads, "intent": "send"}, follow=True)
     assert "2 leads chased by e-mail for 2025/26 Q2" in response.content.decode()
     assert sorted(m.to[0] for m in mailoutbox) == ["board@lancaster.example", "lead@lancaster.example"]
 
