@@ -21,6 +21,7 @@ urlpatterns = [
     path("crime/", views.crime_data, name="crime_data"),
     path("crime/counts.csv", views.crime_counts_csv, name="crime_counts_csv"),
     path("crime/upload/", views.crime_upload, name="crime_upload"),
+    path("crime/imports/", views.import_list, name="import_list"),
     path("crime/imports/<int:job_pk>/", views.import_detail, name="import_detail"),
     path("crime/imports/<int:job_pk>/status/", views.import_status, name="import_status"),
     path("harm-weights/", views.harm_weights, name="harm_weights"),

@@ -166,6 +166,7 @@ assessments:crime_data                      GET    302  404  200 404  200  404  
 assessments:crime_counts_csv                GET    302  404  200 404  200  404   200 404  200 404  200 200
 assessments:crime_upload                    GET    302  404  403 404  403  404   403 404  200 404  200 403
 assessments:crime_upload                    POST   302  404  403 404  403  404   403 404  200 404  200 403
+assessments:import_list                     GET    302  404  403 404  403  404   403 404  200 404  200 403
 assessments:import_detail                   GET    302  404  403 404  403  404   403 404  200 404  200 403
 assessments:import_status                   GET    302  404  403 404  403  404   403 404  200 404  200 403
 assessments:harm_weights                    GET    302  404  200 404  200  404   200 404  200 404  200 200
@@ -181,6 +182,7 @@ assessments:local_profile                   GET    302  404  200 404  200  404  
 
 # -- Action plans: officers change and review, the action's lead writes its return, every role reads
 actionplans:index                           GET    302  404  200 404  200  404   200 404  200 404  200 200
+actionplans:action_list                     GET    302  404  200 404  200  404   200 404  200 404  200 200
 actionplans:priority_plan                   GET    302  404  200 404  200  404   200 404  200 404  200 200
 actionplans:action_add                      GET    302  404  200 404  403  404   403 404  403 404  200 403
 actionplans:action_add                      POST   302  404  200 404  403  404   403 404  403 404  200 403

@@ -14,7 +14,7 @@ from csp_portal.exports import FORMATS, table_response
 from csp_portal.forms import error_links
 from csp_portal.organisations.permissions import partnership_for
 
-from .. import importer, queries
+from .. import filters, importer, queries
 from ..forms import ImportForm
 from .common import CHANGE, VIEW, find, find_priority, plan_context, posted
 
@@ -33,6 +33,19 @@ def index(request, slug: str):
             "deadline": quarter.deadline(),
             "can_change": request.user.has_perm(CHANGE, partnership),
         },
+    )
+
+
+@login_required
+def action_list(request, slug: str):
+    """Every current action of the partnership in one table, filtered and sorted as the person asks."""
+    partnership = partnership_for(request.user, slug, VIEW)
+    quarter = queries.reporting_quarter()
+    table = filters.action_table(partnership, request.GET, quarter)
+    return render(
+        request,
+        "actionplans/action_list.html",
+        {"partnership": partnership, "quarter": quarter, "table": table, "actions": list(table.qs)},
     )
 
 

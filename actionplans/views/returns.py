@@ -18,6 +18,7 @@ from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
 from .. import notices, queries, services
+from ..filters import return_table
 from ..forms import AcceptReturnsForm, ChaseForm, ReturnForm, ReviewForm
 from ..models import Action, ProgressReturn
 from .common import REVIEW, VIEW, find_action, may_write_return, neighbours, page, posted
@@ -150,6 +151,7 @@ def quarter_status(request, slug: str, quarter: Quarter):
         {
             "partnership": partnership,
             "quarter": quarter,
+            "table": return_table(partnership, request.GET, quarter),
             "deadline": quarter.deadline(),
             "returns": returns,
             "can_review": can_review,

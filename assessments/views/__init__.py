@@ -6,6 +6,7 @@ from .crime import (
     crime_upload,
     harm_weights,
     import_detail,
+    import_list,
     import_status,
     local_profile,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "crime_upload",
     "harm_weights",
     "import_detail",
+    "import_list",
     "import_status",
     "indicator_create",
     "indicator_detail",

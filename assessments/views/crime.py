@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from csp_portal import pages
 
-from .. import charts, queries
+from .. import charts, filters, queries
 from ..forms import CrimeUploadForm, HarmWeightForm, HarmWeightsUploadForm
 from ..models import CrimeImport
 from ..services import crime as crime_services
@@ -70,6 +70,16 @@ def crime_upload(request, slug: str):
         )
         return redirect("assessments:import_detail", slug=partnership.slug, job_pk=job.pk)
     return render(request, "assessments/crime_upload.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def import_list(request, slug: str):
+    """Every import the partnership's analysts follow, filtered and sorted as they ask."""
+    partnership = evidence_of(request, slug, IMPORT)
+    table, listed = filters.imports_listed(partnership, request.GET)
+    return render(
+        request, "assessments/import_list.html", {"partnership": partnership, "table": table, "listed": listed}
+    )
 
 
 def _job(request, slug: str, job_pk: int) -> CrimeImport:
