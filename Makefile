@@ -46,9 +46,19 @@ run: venv assets
 worker: venv
 	$(BIN)/celery -A csp_portal worker --loglevel=INFO
 
+# The suite runs in TEST_PROCESSES processes (pytest-xdist), each with its own test database and
+# Redis database on the same servers; the fault tests then run alone, since they stop and restart
+# those servers. PYTEST_ARGS (e.g. a path or -k) runs what it names in one process instead.
+TEST_PROCESSES ?= 2
+
 test: venv assets
 	$(BIN)/python manage.py makemigrations --check --dry-run
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --ignore=tests/faults
+	$(BIN)/python -m pytest tests/faults
+else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 lint: venv
 	$(BIN)/ruff check .

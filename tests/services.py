@@ -175,7 +175,11 @@ def start_redis(workdir: Path) -> Service:
 def pytest_load_initial_conftests(early_config, parser, args) -> None:
     global _workdir
     if os.environ.get(STARTED_MARKER):
-        return  # an xdist worker: the controller started (or was given) the servers
+        # An xdist worker: the controller started (or was given) the servers. Each worker takes its
+        # own Redis database, so its Celery workers never take another's tasks (which would run
+        # against the other worker's test database) and the caches stay apart.
+        _own_redis_database(os.environ.get("PYTEST_XDIST_WORKER", ""))
+        return
     needs_postgres = not os.environ.get("DATABASE_URL")
     needs_redis = not os.environ.get("REDIS_URL")
     os.environ[STARTED_MARKER] = "1"
@@ -197,6 +201,15 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     except BaseException:
         stop_all()
         raise
+
+
+def _own_redis_database(worker: str) -> None:
+    """Point REDIS_URL at database 1 + the worker's number (gw0 -> /1, gw1 -> /2)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url or not worker.startswith("gw"):
+        return
+    base, _, _database = url.rpartition("/")
+    os.environ["REDIS_URL"] = f"{base}/{int(worker[2:]) + 1}"
 
 
 def started(name: str) -> Service | None:
