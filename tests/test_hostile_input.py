@@ -61,6 +61,7 @@ EXCLUDED = {
     "notifications.Notification.path": "a page's address the portal wrote with reverse(), never typed by anyone",
     "notifications.Notification.stage": "the mail server's answer, for the operators' logs and the admin only",
     "reports.CalendarFeed.token_hash": "the SHA-256 of a calendar address's secret, never shown",
+    "organisations.Invitation.token_hash": "the SHA-256 of an invitation link's secret, never shown",
 }
 
 

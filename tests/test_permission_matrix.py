@@ -40,6 +40,7 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -57,7 +58,8 @@ from assessments.models import CrimeImport, Indicator, Recommendation
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.models import Notification
 from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
-from csp_portal.organisations.models import Partnership, Role, User
+from csp_portal.organisations.models import Invitation, Partnership, Role, User
+from csp_portal.organisations.queries import token_hash
 from csp_portal.quarters import Quarter
 from reports.models import Meeting, ReportJob, ReportVersion
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
@@ -99,6 +101,24 @@ switch_partnership                          GET    302  405  405 405  405  405  
 switch_partnership                          POST   302  400  302 400  302  400   302 400  302 400  400 400
 partnership_detail                          GET    302  404  200 404  200  404   200 404  200 404  200 200
 partnership_members                         GET    302  404  200 404  403  404   403 404  403 404  200 403
+# officers (and site administrators) run their partnership's people and agencies
+partnership_invite                          GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_invite                          POST   302  404  200 404  403  404   403 404  403 404  200 403
+partnership_role_edit                       GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_role_edit                       POST   302  404  200 404  403  404   403 404  403 404  200 403
+partnership_role_end                        GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_role_end                        POST   302  404  302 404  403  404   403 404  403 404  302 403
+partnership_invitation_resend               GET    302  405  405 405  405  405   405 405  405 405  405 405
+partnership_invitation_resend               POST   302  404  302 404  403  404   403 404  403 404  302 403
+partnership_membership_add                  GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_membership_add                  POST   302  404  200 404  403  404   403 404  403 404  200 403
+partnership_membership_edit                 GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_membership_edit                 POST   302  404  302 404  403  404   403 404  403 404  302 403
+partnership_membership_remove               GET    302  404  200 404  403  404   403 404  403 404  200 403
+partnership_membership_remove               POST   302  404  302 404  403  404   403 404  403 404  302 403
+# the invited person's one-time link is the key: whoever holds it chooses the password (here a pending one)
+accept_invitation                           GET    200  200  200 200  200  200   200 200  200 200  200 200
+accept_invitation                           POST   200  200  200 200  200  200   200 200  200 200  200 200
 
 # -- Plans, priorities and priority setting: officers change, every role reads, participants score
 priorities:plan_list                        GET    302  404  200 404  200  404   200 404  200 404  200 200
@@ -456,7 +476,32 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         ).pk,
         "uidb64": "MQ",
         "token": "set-password",
+        **_people_of(partnership, person),
         "stored": [assessment.document, version.pdf, job.pdf],
+    }
+
+
+def _people_of(partnership: Partnership, person: User) -> dict:
+    """A board member invited and not yet signed in (their role, their pending invitation and its
+    link's secret) and an agency's seat on the partnership."""
+    member = UserFactory(email=f"member@{partnership.slug}.example", full_name="Mo Member")
+    member.set_unusable_password()
+    member.save()
+    role = Role.objects.create(user=member, partnership=partnership, role=Role.Kind.BOARD)
+    token = f"invitation-of-{partnership.slug}"
+    invitation = Invitation.objects.create(
+        person=member,
+        partnership=partnership,
+        role=Role.Kind.BOARD,
+        invited_by=person,
+        token_hash=token_hash(token),
+        expires=timezone.now() + timedelta(days=7),
+    )
+    return {
+        "role_id": role.pk,
+        "invitation_id": invitation.pk,
+        "invitation_token": token,
+        "membership_id": partnership.memberships.first().pk,
     }
 
 
@@ -610,6 +655,9 @@ OBJECT_ARGUMENTS = (
     "job_id",
     "return_id",
     "meeting_id",
+    "role_id",
+    "invitation_id",
+    "membership_id",
 )
 SWAPS = [(view, name) for view, converters in ROUTES.items() for name in OBJECT_ARGUMENTS if name in converters]
 

@@ -26,6 +26,7 @@ WRITTEN_BY_THE_PRODUCT = {
     "reports.ReportJob.worker": "the worker process's name",
     "reports.ReportJob.checksum": "a SHA-256 the renderer computes",
     "reports.CalendarFeed.token_hash": "the SHA-256 of a calendar address's secret, which the portal makes",
+    "organisations.Invitation.token_hash": "the SHA-256 of an invitation link's secret, which the portal makes",
 }
 
 

@@ -1,12 +1,15 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import notices
+from . import notices, services
 from .models import (
     Agency,
     Authority,
+    Invitation,
     Membership,
     Partnership,
     PoliceDivision,
@@ -15,6 +18,12 @@ from .models import (
     SignInEvent,
     User,
 )
+
+# Nothing is deleted in bulk from a list, for any model: one at a time, from its own page, where
+# the admin shows what else would go with it.
+admin.site.disable_action("delete_selected")
+# Permissions come from roles in partnerships (permissions.py), never from groups.
+admin.site.unregister(Group)
 
 
 class TellsOfRoleChanges:
@@ -50,6 +59,7 @@ class UserRoleInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["partnership"]
     verbose_name = "role in a partnership"
+    verbose_name_plural = "roles in partnerships"
 
 
 @admin.register(PoliceForceArea)
@@ -117,10 +127,19 @@ class RoleAdmin(SimpleHistoryAdmin):
             notices.role_ended(role, actor=request.user)
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(forms.ModelForm):
+    """A new person, without a password: they are sent an invitation to choose their own."""
+
     class Meta:
         model = User
-        fields = ["email", "full_name"]
+        fields = ["email", "full_name", "job_title", "agency"]
+
+    def save(self, commit: bool = True) -> User:
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+        return person
 
 
 class UserEditForm(UserChangeForm):
@@ -148,14 +167,23 @@ class UserAdmin(TellsOfRoleChanges, SimpleHistoryAdmin, BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "job_title", "agency"],
+                "description": "The person is e-mailed an invitation with a link to choose their own password. "
+                f"It works once, for {services.INVITATION_LASTS.days} days; to send a new one, use the "
+                "partnership's Members and agencies page.",
+            },
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            notices.invited(obj, actor=request.user)
+            services.send_invitation(obj, partnership=None, role="", actor=request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A person's name stays on the returns, scores and versions they wrote; to take away their
@@ -163,16 +191,8 @@ class UserAdmin(TellsOfRoleChanges, SimpleHistoryAdmin, BaseUserAdmin):
         return False
 
 
-@admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
-    """The sign-in audit, read-only: nobody adds, changes or deletes an entry."""
-
-    list_display = ["created", "email", "user", "outcome", "ip_address"]
-    list_filter = ["outcome", "created", "user__is_superuser"]
-    search_fields = ["email", "user__full_name", "ip_address"]
-    list_select_related = ["user"]
-    date_hierarchy = "created"
-    readonly_fields = ["created", "email", "user", "outcome", "ip_address"]
+class ReadOnly:
+    """Nobody adds, changes or deletes these here."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -182,3 +202,27 @@ class SignInEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnly, admin.ModelAdmin):
+    """The sign-in audit, read-only: nobody adds, changes or deletes an entry."""
+
+    list_display = ["created", "email", "user", "outcome", "ip_address"]
+    list_filter = ["outcome", "created", "user__is_superuser"]
+    search_fields = ["email", "user__full_name", "ip_address"]
+    list_select_related = ["user"]
+    date_hierarchy = "created"
+    readonly_fields = ["created", "email", "user", "outcome", "ip_address"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Invitations, read-only: officers send them (and again) from their partnership's pages."""
+
+    list_display = ["person", "partnership", "role", "invited_by", "created", "expires", "used_at"]
+    list_filter = ["role", "used_at", "partnership"]
+    search_fields = ["person__full_name", "person__email", "partnership__name"]
+    list_select_related = ["person", "partnership", "invited_by"]
+    readonly_fields = ["person", "partnership", "role", "invited_by", "created", "expires", "used_at"]
+    exclude = ["token_hash"]

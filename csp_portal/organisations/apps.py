@@ -10,3 +10,6 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions, signals  # noqa: F401 - registers the rules and the sign-in audit
+        from .labels import use_plain_names
+
+        use_plain_names()

@@ -1,10 +1,15 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+
+from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from csp_portal.validators import single_line
 
 from .identity import normalise_email
-from .models import Partnership
+from .models import Agency, Partnership, Role, User
 from .queries import partnerships_with_a_role
 
 
@@ -110,3 +115,182 @@ class TurnOffTwoFactorForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("Your password is not right.")
         return password
+
+
+# -- People and agencies ------------------------------------------------------------------------------
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+ROLE_CHOICE = {
+    "label": "Role",
+    "choices": Role.Kind.choices,
+    "widget": forms.RadioSelect,
+    "error_messages": {"required": "Choose the person's role"},
+}
+VOTING_CHOICE = {
+    "label": "Votes at board meetings",
+    "required": False,
+    "initial": True,
+    "help_text": "For a board member: untick for a non-voting member, such as an adviser or observer.",
+}
+
+
+class InviteForm(forms.Form):
+    """Who to invite, and to which role."""
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the person's full name"},
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="The invitation goes to this address, which they will sign in with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's e-mail address",
+            "invalid": "Enter an e-mail address like name@example.org",
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False, validators=[single_line])
+    agency = forms.ModelChoiceField(
+        label="Agency (optional)", queryset=Agency.objects.none(), required=False, empty_label="Not chosen"
+    )
+    role = forms.ChoiceField(**ROLE_CHOICE)
+    voting = forms.BooleanField(**VOTING_CHOICE)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.helper = _helper(
+            Field.text("full_name"),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("job_title"),
+            Field.select("agency"),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field("voting"),
+        )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class RoleForm(forms.Form):
+    """Change a person's role in the partnership, or whether they vote."""
+
+    role = forms.ChoiceField(**ROLE_CHOICE)
+    voting = forms.BooleanField(**VOTING_CHOICE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("role", legend_size=Size.SMALL), Field("voting"))
+
+
+class SetOwnPasswordForm(forms.Form):
+    """The invited person's own password, checked by every password rule at once."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Enter the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args, person: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.helper = _helper(Field("password1"), Field("password2"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first:
+            try:
+                password_validation.validate_password(first, self.person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are not the same")
+        return data
+
+
+class MembershipForm(forms.Form):
+    """Whether an agency votes, and who sits for it."""
+
+    is_voting = forms.BooleanField(
+        label="Voting member",
+        required=False,
+        initial=True,
+        help_text="Untick for an agency that attends without a vote.",
+    )
+    representative = forms.CharField(
+        label="Representative (optional)",
+        max_length=150,
+        required=False,
+        validators=[single_line],
+        help_text="Who sits for the agency, by name or role title.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("is_voting"), Field.text("representative"))
+
+
+class AddMembershipForm(MembershipForm):
+    """Seat an agency on the partnership: one from the list, or a new one with its type."""
+
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=Agency.objects.none(), required=False, empty_label="A new agency (enter it below)"
+    )
+    new_agency_name = forms.CharField(
+        label="Name of the new agency", max_length=150, required=False, validators=[single_line]
+    )
+    new_agency_type = forms.ChoiceField(
+        label="Type of the new agency", choices=[("", "Choose a type"), *Agency.Type.choices], required=False
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.helper = _helper(
+            Field.select("agency"),
+            Field.text("new_agency_name"),
+            Field.select("new_agency_type"),
+            Field("is_voting"),
+            Field.text("representative"),
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("agency") is None and "agency" not in self.errors:
+            if not data.get("new_agency_name"):
+                self.add_error("new_agency_name", "Choose an agency from the list, or enter the name of a new one")
+            if not data.get("new_agency_type"):
+                self.add_error("new_agency_type", "Choose the type of the new agency")
+        return data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "agency": data["agency"],
+            "new_agency_name": data["new_agency_name"],
+            "new_agency_type": data["new_agency_type"],
+            "is_voting": data["is_voting"],
+            "representative": data["representative"],
+        }

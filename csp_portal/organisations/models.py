@@ -115,7 +115,12 @@ class Partnership(models.Model):
         COUNTY = "county", "County board"
 
     name = models.CharField(max_length=150, validators=[single_line])
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        "web address name",
+        max_length=80,
+        unique=True,
+        help_text="The partnership's name in its pages' addresses: lower-case letters, digits and hyphens.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     ons_code = models.CharField(
         "ONS CSP code",
@@ -322,6 +327,37 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}, {self.partnership}"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited person choose their own password and sign in. Nobody
+    else ever chooses a password for them. Only the SHA-256 of the link's secret is kept; sending
+    the invitation again replaces the link, and it stops working once used or past ``expires``.
+    ``partnership`` is empty when a site administrator made the account in the administration pages."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField("invited as", max_length=20, choices=Role.Kind.choices, blank=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField("SHA-256 of the link's secret", max_length=64, unique=True)
+    created = models.DateTimeField("sent", default=timezone.now)
+    expires = models.DateTimeField()
+    used_at = models.DateTimeField("used", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["person", "partnership"], name="one_invitation_per_partnership")]
+
+    def __str__(self) -> str:
+        where = f" to {self.partnership}" if self.partnership_id else ""
+        return f"Invitation of {self.person}{where}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
 
 
 class SignInEvent(models.Model):

@@ -1,14 +1,15 @@
-"""What changes to someone's access tell them: an account made for them, a role given, a role ended.
+"""What changes to someone's access tell them: an invitation, a role given, a role ended.
 Who is told is decided in csp_portal.notifications.kinds (the person, always, at once)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.services import Message, tell
 
-from .models import Role, User
+from .models import Invitation, Role, User
 
 WHAT_A_ROLE_DOES = {
     Role.Kind.OFFICER: "edit its plan, priorities and actions, review progress returns and issue the board's report",
@@ -19,25 +20,38 @@ WHAT_A_ROLE_DOES = {
 
 
 def _role_name(role: Role) -> str:
-    name = role.get_role_display().lower()
+    return _role_name_of(role.role)
+
+
+def _role_name_of(kind: str) -> str:
+    """'an action lead', 'a board member'..."""
+    name = Role.Kind(kind).label.lower()
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
-def invited(person: User, *, actor: User | None) -> None:
-    """An account was made for the person: they choose their own password from the link (the
-    e-mail carries no password and no token; the reset page sends one to this address)."""
-    by = f"{actor.full_name} has" if actor is not None and actor.full_name else "An administrator has"
-    message = Message(
-        subject="You have an account in CSP Portal",
-        body=(
-            f"{by} made you an account in CSP Portal, where Community Safety Partnerships plan their work and "
-            f"report on it each quarter. To sign in, first choose your password: open the link, enter this "
-            f"e-mail address ({person.email}), and you will be sent a link to set it. After signing in you "
-            "will see what your roles ask of you."
-        ),
-        path=reverse("password_reset"),
+def invited(invitation: Invitation, token: str, *, actor: User | None) -> None:
+    """The person is invited: the e-mail carries the one-time link (``token`` is its secret, of
+    which only the hash is kept) where they choose their own password, and says until when it works."""
+    by = actor.full_name if actor is not None and actor.full_name else "A site administrator"
+    expires = timezone.localtime(invitation.expires)
+    where = (
+        f"{by} has invited you to CSP Portal as {_role_name_of(invitation.role)} of {invitation.partnership.name}"
+        if invitation.partnership is not None and invitation.role
+        else f"{by} has made you an account in CSP Portal"
     )
-    tell(Kind.INVITATION, message, people=[person], actor=actor)
+    does = f" There you will {WHAT_A_ROLE_DOES[invitation.role]}." if invitation.role else ""
+    message = Message(
+        subject="You are invited to CSP Portal",
+        body=(
+            f"{where}, where Community Safety Partnerships plan their work and report on it each quarter.{does}\n\n"
+            "To sign in, choose your own password: open the link at the end of this e-mail. It works once, "
+            f"until {expires:%-d %B %Y at %H:%M}. If it has expired, ask {by} to send you a new invitation. "
+            f"Your e-mail address for signing in is {invitation.person.email}.\n\n"
+            "If you did not expect this invitation, you can ignore this e-mail."
+        ),
+        path=reverse("accept_invitation", args=[token]),
+    )
+    tell(Kind.INVITATION, message, people=[invitation.person], actor=actor)
 
 
 def role_given(role: Role, *, actor: User | None) -> None:

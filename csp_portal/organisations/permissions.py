@@ -106,9 +106,12 @@ is_analyst = has_role(ANALYST)
 
 can_view_partnership = is_site_admin | has_any_role
 can_view_members = is_site_admin | is_officer
+# Inviting people, changing and ending their roles, and the agencies that sit on the partnership.
+can_manage_people = is_site_admin | is_officer
 
 rules.add_perm("organisations.view_partnership", can_view_partnership)
 rules.add_perm("organisations.view_partnership_members", can_view_members)
+rules.add_perm("organisations.manage_people", can_manage_people)
 
 
 def authorize(user, permission: str, obj) -> None:

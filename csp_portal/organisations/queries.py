@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+import hashlib
 
-from .models import Membership, Partnership, Role
+from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.urls import reverse
+
+from .models import Agency, Invitation, Membership, Partnership, Role
 
 SESSION_KEY = "current_partnership_id"
 
@@ -85,3 +88,49 @@ def members_of(partnership: Partnership) -> tuple[list[Membership], list[Role]]:
         .order_by("role", "user__full_name")
     )
     return memberships, roles
+
+
+# -- People and agencies, for the officers who manage them ------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    """What is kept of an invitation link's secret: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_links() -> str:
+    """The start of every invitation link's path."""
+    return reverse("accept_invitation", args=["-"]).removesuffix("-/")
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation whose link carries ``token``, used or not, expired or not; None if no link does."""
+    return Invitation.objects.select_related("person", "partnership").filter(token_hash=token_hash(token)).first()
+
+
+def roles_in(partnership: Partnership) -> QuerySet[Role]:
+    """The partnership's roles, for finding the one an address names."""
+    return Role.objects.filter(partnership=partnership).select_related("user", "partnership")
+
+
+def memberships_in(partnership: Partnership) -> QuerySet[Membership]:
+    return Membership.objects.filter(partnership=partnership).select_related("agency", "partnership")
+
+
+def invitations_in(partnership: Partnership) -> QuerySet[Invitation]:
+    """The partnership's invitations not yet used: whom it waits for, when each link expires."""
+    return (
+        Invitation.objects.filter(partnership=partnership, used_at__isnull=True)
+        .select_related("person", "invited_by", "partnership")
+        .order_by("person__full_name")
+    )
+
+
+def agencies() -> QuerySet[Agency]:
+    """Every partner agency, for a person's agency or a partnership's new member."""
+    return Agency.objects.order_by("name")
+
+
+def agencies_not_in(partnership: Partnership) -> QuerySet[Agency]:
+    """The agencies that do not sit on the partnership yet."""
+    return agencies().exclude(memberships__partnership=partnership)

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from csp_portal import writes
 from csp_portal.client_address import client_ip
+from csp_portal.notifications.kinds import Kind
+from csp_portal.notifications.models import Notification
 
+from . import notices
 from .identity import normalise_email
 from .middleware import TWO_FACTOR_SESSION_KEY
-from .models import Partnership, SignInEvent, User
-from .queries import SESSION_KEY
+from .models import Agency, Invitation, Membership, Partnership, Role, SignInEvent, User
+from .queries import SESSION_KEY, invitation_links, token_hash
 
 
 def switch_partnership(request, *, actor, partnership: Partnership) -> None:
@@ -96,3 +103,192 @@ def turn_off_two_factor(request, *, actor) -> None:
         device.delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[TWO_FACTOR_SESSION_KEY] = False
+
+
+# -- People and agencies, managed by the partnership's officers ----------------------------------------
+
+INVITATION_LASTS = timedelta(days=7)
+
+
+def _a(kind: str) -> str:
+    name = Role.Kind(kind).label.lower()
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+@transaction.atomic
+def invite(
+    partnership: Partnership,
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    voting: bool = True,
+    job_title: str = "",
+    agency: Agency | None = None,
+) -> Role:
+    """An officer invites someone by e-mail to a role in their partnership. Someone new gets an
+    account without a password and an invitation with a one-time link to choose their own; someone
+    who already signs in gets the role and is told of it. An existing person's name, job title and
+    agency are theirs, and stay as they are."""
+    email = normalise_email(email)
+    person = User.objects.select_for_update().filter(email=email).first()
+    if person is not None and not person.is_active:
+        raise ValidationError({"email": "This person's account is turned off. Ask a site administrator to turn it on."})
+    if person is not None and Role.objects.filter(user=person, partnership=partnership, role=role).exists():
+        raise ValidationError({"role": f"{person} is already {_a(role)} of {partnership.name}."})
+    if person is None:
+        person = User(email=email, full_name=full_name.strip(), job_title=job_title.strip(), agency=agency)
+        person.set_unusable_password()
+        writes.save(person, actor=actor)
+    given = Role(user=person, partnership=partnership, role=role, voting=voting or role != Role.Kind.BOARD)
+    writes.save(given, actor=actor)
+    if person.has_usable_password():
+        notices.role_given(given, actor=actor)
+    else:
+        send_invitation(person, partnership=partnership, role=role, actor=actor)
+    return given
+
+
+@transaction.atomic
+def send_invitation(person: User, *, partnership: Partnership | None, role: str, actor: User | None) -> Invitation:
+    """Send the person a new one-time link to choose their password, replacing any earlier link of
+    theirs for this partnership (``None``: an account made by a site administrator)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.select_for_update().filter(person=person, partnership=partnership).first()
+    if invitation is None:
+        invitation = Invitation(person=person, partnership=partnership)
+    now = timezone.now()
+    invitation.role, invitation.invited_by, invitation.token_hash = role, actor, token_hash(token)
+    invitation.created, invitation.expires, invitation.used_at = now, now + INVITATION_LASTS, None
+    _forget_links(person)
+    writes.save(invitation, actor=actor)
+    notices.invited(invitation, token, actor=actor)
+    return invitation
+
+
+def _forget_links(person: User) -> None:
+    """The person's earlier invitation notices no longer hold a working link (only its hash is
+    kept anywhere else): they point at the sign-in page instead."""
+    Notification.objects.filter(recipient=person, kind=Kind.INVITATION, path__startswith=invitation_links()).update(
+        path=reverse("login")
+    )
+
+
+@transaction.atomic
+def resend_invitation(invitation: Invitation, *, actor: User) -> Invitation:
+    """Send a pending invitation again, with a new link that replaces the old one."""
+    locked = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("person", "partnership").get(pk=invitation.pk)
+    )
+    if locked.used_at is not None or locked.person.has_usable_password():
+        raise ValidationError(f"{locked.person} has already chosen a password and signs in.")
+    return send_invitation(locked.person, partnership=locked.partnership, role=locked.role, actor=actor)
+
+
+@transaction.atomic
+def accept_invitation(request, *, invitation: Invitation, password: str) -> User:
+    """The invited person chooses their password from the link: it is set, every pending link of
+    theirs stops working, and they are signed in."""
+    locked = Invitation.objects.select_for_update().select_related("person").get(pk=invitation.pk)
+    if locked.used_at is not None or locked.is_expired or not locked.person.is_active:
+        raise ValidationError("This invitation link no longer works.")
+    person = locked.person
+    person.set_password(password)
+    writes.save(person, actor=person, update_fields=["password"])
+    now = timezone.now()
+    for pending in Invitation.objects.select_for_update().filter(person=person, used_at__isnull=True):
+        writes.update(pending, {"used_at": now}, actor=person)
+    _forget_links(person)
+    login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+    return person
+
+
+def _keep_own_officer_role(role: Role, actor: User) -> None:
+    if role.user_id == actor.pk and role.role == Role.Kind.OFFICER and not actor.is_superuser:
+        raise ValidationError(
+            "You cannot end or change your own officer role: you would lose the right to manage this "
+            "partnership's people, and could not undo it. Ask another officer of the partnership or a "
+            "site administrator."
+        )
+
+
+def _role_locked(role: Role) -> Role:
+    return Role.objects.select_for_update().select_related("user", "partnership").get(pk=role.pk)
+
+
+@transaction.atomic
+def change_role(role: Role, *, actor: User, kind: str, voting: bool) -> bool:
+    """Change what a person does in the partnership, or whether a board member votes. True if
+    anything changed; the person is told when their role itself changed."""
+    locked = _role_locked(role)
+    if kind != locked.role:
+        _keep_own_officer_role(locked, actor)
+        if Role.objects.filter(user=locked.user_id, partnership=locked.partnership_id, role=kind).exists():
+            raise ValidationError({"role": f"{locked.user} is already {_a(kind)} of {locked.partnership.name}."})
+    new_kind = kind != locked.role
+    changed = writes.update(locked, {"role": kind, "voting": voting or kind != Role.Kind.BOARD}, actor=actor)
+    if new_kind:
+        notices.role_given(locked, actor=actor)
+    return changed
+
+
+@transaction.atomic
+def end_role(role: Role, *, actor: User) -> None:
+    """End a person's role in the partnership and tell them. A person left with no role there loses
+    the invitation they had not used yet."""
+    locked = _role_locked(role)
+    _keep_own_officer_role(locked, actor)
+    writes.delete(locked, actor=actor)
+    if not Role.objects.filter(user=locked.user_id, partnership=locked.partnership_id).exists():
+        for invitation in Invitation.objects.filter(
+            person=locked.user_id, partnership=locked.partnership_id, used_at__isnull=True
+        ):
+            writes.delete(invitation, actor=actor)
+    notices.role_ended(locked, actor=actor)
+
+
+@transaction.atomic
+def add_membership(
+    partnership: Partnership,
+    *,
+    actor: User,
+    agency: Agency | None = None,
+    new_agency_name: str = "",
+    new_agency_type: str = "",
+    is_voting: bool = True,
+    representative: str = "",
+) -> Membership:
+    """Seat an agency on the partnership: one already known, or a new one of the given type."""
+    if agency is None:
+        agency = _new_agency(new_agency_name.strip(), new_agency_type, actor=actor)
+    elif Membership.objects.filter(partnership=partnership, agency=agency).exists():
+        raise ValidationError({"agency": f"{agency.name} already sits on {partnership.name}."})
+    membership = Membership(
+        partnership=partnership, agency=agency, is_voting=is_voting, representative=representative.strip()
+    )
+    writes.save(membership, actor=actor)
+    return membership
+
+
+def _new_agency(name: str, agency_type: str, *, actor: User) -> Agency:
+    if Agency.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"new_agency_name": f"An agency called {name} exists already: choose it from the list."})
+    agency = Agency(
+        name=name, agency_type=agency_type, is_responsible_authority=agency_type in Agency.RESPONSIBLE_TYPES
+    )
+    writes.save(agency, actor=actor)
+    return agency
+
+
+@transaction.atomic
+def change_membership(membership: Membership, *, actor: User, is_voting: bool, representative: str) -> bool:
+    """Change whether an agency votes, or who sits for it. True if anything changed."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    return writes.update(locked, {"is_voting": is_voting, "representative": representative.strip()}, actor=actor)
+
+
+@transaction.atomic
+def remove_membership(membership: Membership, *, actor: User) -> None:
+    """Take an agency off the partnership. The agency itself, and its people, stay."""
+    writes.delete(Membership.objects.select_for_update().get(pk=membership.pk), actor=actor)

@@ -1,15 +1,33 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, people_views, views
 from .forms import EmailAuthenticationForm
+
+members = "partnerships/<slug:slug>/members/"
 
 urlpatterns = [
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/switch/", views.switch_partnership, name="switch_partnership"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<slug:slug>/members/", views.partnership_members, name="partnership_members"),
+    path(members + "invite/", people_views.invite, name="partnership_invite"),
+    path(members + "roles/<int:role_id>/", people_views.role_edit, name="partnership_role_edit"),
+    path(members + "roles/<int:role_id>/end/", people_views.role_end, name="partnership_role_end"),
+    path(
+        members + "invitations/<int:invitation_id>/send-again/",
+        people_views.invitation_resend,
+        name="partnership_invitation_resend",
+    ),
+    path(members + "agencies/add/", people_views.membership_add, name="partnership_membership_add"),
+    path(members + "agencies/<int:membership_id>/", people_views.membership_edit, name="partnership_membership_edit"),
+    path(
+        members + "agencies/<int:membership_id>/remove/",
+        people_views.membership_remove,
+        name="partnership_membership_remove",
+    ),
     path("account/", account_views.account, name="account"),
+    path("account/invitation/<str:invitation_token>/", people_views.accept_invitation, name="accept_invitation"),
     path("account/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", account_views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/turn-off/", account_views.two_factor_disable, name="two_factor_disable"),

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import SwitchPartnershipForm
 from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
-from .queries import members_of, partnership_overview, partnerships_listed
+from .queries import invitations_in, members_of, partnership_overview, partnerships_listed
 
 
 @login_required
@@ -33,12 +33,20 @@ def partnership_detail(request, slug: str):
 
 @login_required
 def partnership_members(request, slug: str):
+    """The agencies sitting on the partnership, its people and their roles, and the invitations
+    not yet used; officers and site administrators change them from here."""
     partnership = partnership_for(request.user, slug, "organisations.view_partnership_members")
     memberships, roles = members_of(partnership)
     return render(
         request,
         "organisations/partnership_members.html",
-        {"partnership": partnership, "memberships": memberships, "roles": roles},
+        {
+            "partnership": partnership,
+            "memberships": memberships,
+            "roles": roles,
+            "invitations": list(invitations_in(partnership)),
+            "can_manage": request.user.has_perm("organisations.manage_people", partnership),
+        },
     )
 
 

@@ -19,7 +19,8 @@ from actionplans.services import due_reminders, send_scheduled_reminders
 from csp_portal.notifications.models import Notification
 from csp_portal.notifications.services import send_weekly_digests
 from csp_portal.organisations.models import Partnership, Role, User
-from csp_portal.organisations.notices import invited, role_given
+from csp_portal.organisations.notices import role_given
+from csp_portal.organisations.services import send_invitation
 from reports.models import ReportVersion
 from tests.assessments.helpers import row, write_csv
 from tests.smtp import text_and_html
@@ -194,14 +195,14 @@ def test_a_quarter_played_through_every_role(visit, demo, site_url, media_root, 
     assert refused["X-Envelope-To"] == ANALYST and "line 3, column 2 (Month)" in text_and_html(refused)[0]
 
     # A new colleague's account is made and given a role (as the administration pages do): that
-    # person alone hears of each, with a link to choose their password.
+    # person alone hears of each, with a one-time link to choose their password.
     admin = User.objects.get(email="admin@demo.example")
-    newcomer = User.objects.create_user(email="newcomer@demo.example", full_name="Nia Newcomer", password="x")
-    invited(newcomer, actor=admin)
+    newcomer = User.objects.create_user(email="newcomer@demo.example", full_name="Nia Newcomer")
+    send_invitation(newcomer, partnership=None, role="", actor=admin)
     role_given(Role.objects.create(user=newcomer, partnership=action.partnership, role=Role.Kind.LEAD), actor=admin)
-    invitation, welcome = sorted(mail.new(2), key=lambda m: "account" not in m["Subject"])
+    invitation, welcome = sorted(mail.new(2), key=lambda m: "invited" not in m["Subject"])
     assert to([invitation, welcome]) == {newcomer.email: 2}
-    assert link_in(text_and_html(invitation)[0]) == "/account/reset/"
+    assert link_in(text_and_html(invitation)[0]).startswith("/account/invitation/")
     assert action.partnership.name in text_and_html(welcome)[0]
 
     # Nobody of another partnership heard of Lancaster's quarter.
