@@ -180,6 +180,17 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
+# crispy-forms-gds gives GOV.UK classes to text, e-mail and password inputs, selects and text areas
+# only; the other widgets the forms use get theirs here (tests/test_form_inputs.py checks them all).
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+    "timeinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "selectmultiple": "govuk-select",
+    "fileinput": "govuk-file-upload",
+}
 
 # Content-Security-Policy: nothing from other origins; inline script only with the page's nonce.
 CONTENT_SECURITY_POLICY = {
