@@ -87,11 +87,13 @@ def _job(request, slug: str, job_pk: int) -> CrimeImport:
 
 
 def _job_state(job: CrimeImport) -> dict:
+    status_label = job.get_status_display()
     return {
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": status_label,
         "progress": job.progress,
-        "stage": "" if job.is_finished else job.stage,  # the status tag already says how it ended
+        # A finished job's last stage is said once, by the status tag, unless it says more than the tag.
+        "stage": "" if job.is_finished and job.stage.casefold() == status_label.casefold() else job.stage,
         "finished": job.is_finished,
         "error": job.error,
         "summary": crime_services.describe(job.summary) if job.summary else [],
