@@ -647,6 +647,21 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> 
     raise AssertionError(f"gunicorn did not listen on {port} within {seconds} s")
 
 
+def wait_for_a_worker(port: int, seconds: float = 60) -> None:
+    """Wait until gunicorn's worker answers at all: the master listens before its worker has loaded
+    Django, which on a busy machine takes longer than the health check's own 8-second timeout."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                if sock.recv(12).startswith(b"HTTP/"):
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"gunicorn's worker did not answer on {port} within {seconds} s")
+
+
 def test_web_healthcheck_against_gunicorn_with_production_settings(tmp_path):
     """gunicorn with the real config and production settings; the database and Redis are unreachable.
 
@@ -667,6 +682,7 @@ def test_web_healthcheck_against_gunicorn_with_production_settings(tmp_path):
         )
         try:
             wait_for_port(port, process)
+            wait_for_a_worker(port)
             script = healthcheck_script("web")
             assert "http://127.0.0.1:8000/healthz" in script
             script = script.replace("127.0.0.1:8000", f"127.0.0.1:{port}")

@@ -61,7 +61,10 @@ def test_officer_adds_and_edits_actions_in_place(visit, demo):
     wait_for_focus(visit, "name", "new-title")  # the keyboard is in the form's first field
     visit.assert_accessible()
     title.fill("Speed watch with PCSOs near primary schools")
-    visit.page.locator("#action-add").get_by_label("Lead agency").select_option(label="Lancashire Constabulary")
+    form = visit.page.locator("#action-add")
+    form.get_by_label("Lead agency").select_option(label="Lancashire Constabulary")
+    form.get_by_label("Lead person").select_option(label="Tom Hughes (lead@demo.example)")
+    form.get_by_label("Timescale").fill("By March 2027")
     visit.page.get_by_role("button", name="Add action").click()
     row = visit.page.locator("tr", has_text="Speed watch with PCSOs near primary schools")
     row.wait_for()
@@ -96,6 +99,12 @@ def test_an_officer_without_javascript_uses_the_same_urls_as_full_pages(browser,
     page.get_by_role("link", name="Add an action").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Add an action"
     page.get_by_label("Action", exact=True).fill("Cycle training in priority schools")
+    page.get_by_role("button", name="Add action").click()
+    # What the board relies on is asked for, all at once, unless the action is saved as a draft.
+    assert page.title().startswith("Error: ")
+    assert "Choose the lead agency, or choose the status Draft" in page.content()
+    assert "Choose the lead person, or choose the status Draft" in page.content()
+    page.get_by_label("Status").select_option(label="Draft")
     page.get_by_role("button", name="Add action").click()
     assert "has been added to the action plan" in page.content()
     action = Action.objects.get(title="Cycle training in priority schools")
