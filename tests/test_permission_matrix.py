@@ -116,6 +116,18 @@ partnership_membership_edit                 GET    302  404  200 404  403  404  
 partnership_membership_edit                 POST   302  404  302 404  403  404   403 404  403 404  302 403
 partnership_membership_remove               GET    302  404  200 404  403  404   403 404  403 404  200 403
 partnership_membership_remove               POST   302  404  302 404  403  404   403 404  403 404  302 403
+# site administrators alone run authorities and partnerships across the portal
+site_index                                  GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_authority_list                         GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_authority_add                          GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_authority_add                          POST   302  403  403 403  403  403   403 403  403 403  200 403
+site_authority_edit                         GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_authority_edit                         POST   302  403  403 403  403  403   403 403  403 403  200 403
+site_partnership_list                       GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_partnership_add                        GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_partnership_add                        POST   302  403  403 403  403  403   403 403  403 403  200 403
+site_partnership_edit                       GET    302  403  403 403  403  403   403 403  403 403  200 403
+site_partnership_edit                       POST   302  403  403 403  403  403   403 403  403 403  200 403
 # the invited person's one-time link is the key: whoever holds it chooses the password (here a pending one)
 accept_invitation                           GET    200  200  200 200  200  200   200 200  200 200  200 200
 accept_invitation                           POST   200  200  200 200  200  200   200 200  200 200  200 200
@@ -456,6 +468,8 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         "item_pk": recommendation.pk,
         "job_pk": crime_import.pk,
         "code": partnership.authorities.order_by("ons_code").first().ons_code,
+        "authority_id": partnership.authorities.order_by("ons_code").first().pk,
+        "partnership_id": partnership.pk,
         "action_id": action.pk,
         "quarter": QUARTER,
         "allocation_id": allocation.pk,

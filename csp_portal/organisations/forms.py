@@ -4,13 +4,15 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 
 from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
 from csp_portal.validators import single_line
 
 from .identity import normalise_email
-from .models import Agency, Partnership, Role, User
+from .models import Agency, Authority, Partnership, Role, User
 from .queries import partnerships_with_a_role
+from .services import authority_problems, partnership_problems
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -294,3 +296,132 @@ class AddMembershipForm(MembershipForm):
             "is_voting": data["is_voting"],
             "representative": data["representative"],
         }
+
+
+# -- Authorities and partnerships, for site administrators --------------------------------------------
+
+CODE_INPUT = forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
+
+
+def _name(max_length: int) -> forms.CharField:
+    return forms.CharField(
+        label="Name", max_length=max_length, validators=[single_line], error_messages={"required": "Enter the name"}
+    )
+
+
+def _optional(label: str, empty_label: str, help_text: str = "") -> forms.ModelChoiceField:
+    """A choice from rows the view passes in (``queryset`` set in ``__init__``)."""
+    return forms.ModelChoiceField(
+        label=label, queryset=Authority.objects.none(), required=False, empty_label=empty_label, help_text=help_text
+    )
+
+
+class _SiteForm(forms.Form):
+    """A site administrator's form: its choices' rows passed in by name (``choices``), and the
+    service's checks of the whole form (every problem at once) run in ``clean`` for the row being
+    changed (``other_than``)."""
+
+    def __init__(self, *args, other_than: int | None = None, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other_than = other_than
+        for name, rows in choices.items():
+            self.fields[name].queryset = rows
+
+    def problems(self, data: dict) -> dict[str, str]:
+        raise NotImplementedError
+
+    def clean_ons_code(self) -> str:
+        return self.cleaned_data["ons_code"].strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for field, message in self.problems(data).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+class AuthorityForm(_SiteForm):
+    """A local authority: its name, ONS code, kind, county council and police force."""
+
+    name = _name(100)
+    ons_code = forms.CharField(
+        label="ONS code",
+        max_length=9,
+        validators=[single_line],
+        help_text="The 9-character code of the Office for National Statistics, like E07000121.",
+        widget=CODE_INPUT,
+        error_messages={"required": "Enter the ONS code"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind", choices=Authority.Kind.choices, error_messages={"required": "Choose the kind of authority"}
+    )
+    county = _optional(
+        "County council (optional)", "None above it", "For a district council, the county council above it."
+    )
+    police_force = _optional("Police force (optional)", "Not chosen")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("ons_code", field_width=10),
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field.select("county"),
+            Field.select("police_force"),
+        )
+
+    def problems(self, data: dict) -> dict[str, str]:
+        return authority_problems(data, other_than=self.other_than)
+
+
+class PartnershipForm(_SiteForm):
+    """A partnership: its names, kind, ONS code, county board, police force and authorities."""
+
+    name = _name(150)
+    slug = forms.SlugField(
+        label="Web address name (optional)",
+        max_length=80,
+        required=False,
+        help_text="Its name in its pages' addresses: lower-case letters, digits and hyphens. Left empty, it is made "
+        "from the name.",
+        widget=CODE_INPUT,
+        error_messages={"invalid": "Use only lower-case letters, digits and hyphens in the web address name"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind", choices=Partnership.Kind.choices, error_messages={"required": "Choose the kind of partnership"}
+    )
+    ons_code = forms.CharField(
+        label="ONS CSP code (optional)",
+        max_length=9,
+        required=False,
+        validators=[single_line],
+        help_text="The E22 code of the CSP, where it has one.",
+        widget=CODE_INPUT,
+    )
+    county_board = _optional("County board (optional)", "None", "The county board this partnership reports to.")
+    police_force = _optional("Police force (optional)", "Not chosen")
+    authorities = forms.ModelMultipleChoiceField(
+        label="Authorities it covers",
+        queryset=Authority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("slug", field_width=Fluid.TWO_THIRDS),
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field.text("ons_code", field_width=10),
+            Field.select("county_board"),
+            Field.select("police_force"),
+            Field.checkboxes("authorities", legend_size=Size.SMALL, small=True),
+        )
+
+    def problems(self, data: dict) -> dict[str, str]:
+        slug = data.get("slug") or slugify(data.get("name", ""))[:80]
+        if data.get("name") and not slug:
+            return {"slug": "Enter a web address name: the name has no letters or digits to make one from"}
+        return partnership_problems({**data, "slug": slug}, other_than=self.other_than)

@@ -112,6 +112,8 @@ can_manage_people = is_site_admin | is_officer
 rules.add_perm("organisations.view_partnership", can_view_partnership)
 rules.add_perm("organisations.view_partnership_members", can_view_members)
 rules.add_perm("organisations.manage_people", can_manage_people)
+# Authorities and partnerships themselves, across the whole portal.
+rules.add_perm("organisations.manage_site", is_site_admin)
 
 
 def authorize(user, permission: str, obj) -> None:
@@ -122,6 +124,12 @@ def authorize(user, permission: str, obj) -> None:
         raise Http404("No such page in your partnerships.")
     if not user.has_perm(permission, obj):
         raise PermissionDenied(f"Your role does not allow this ({permission}).")
+
+
+def authorize_site(user) -> None:
+    """Raise 403 unless the user is a site administrator: the first line of every site page."""
+    if not user.has_perm("organisations.manage_site"):
+        raise PermissionDenied("Only site administrators manage authorities and partnerships.")
 
 
 def partnership_for(user, slug: str, permission: str = "organisations.view_partnership") -> Partnership:

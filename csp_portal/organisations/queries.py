@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 
-from .models import Agency, Invitation, Membership, Partnership, Role
+from .models import Agency, Authority, Invitation, Membership, Partnership, PoliceForceArea, Role
 
 SESSION_KEY = "current_partnership_id"
 
@@ -134,3 +134,42 @@ def agencies() -> QuerySet[Agency]:
 def agencies_not_in(partnership: Partnership) -> QuerySet[Agency]:
     """The agencies that do not sit on the partnership yet."""
     return agencies().exclude(memberships__partnership=partnership)
+
+
+# -- Authorities and partnerships, for site administrators --------------------------------------------
+
+
+def authorities_listed() -> QuerySet[Authority]:
+    """Every authority with its county council and police force, in one query."""
+    return Authority.objects.select_related("county", "police_force").order_by("name")
+
+
+def partnerships_administered() -> QuerySet[Partnership]:
+    """Every partnership with its county board and how many authorities it covers, in one query."""
+    return (
+        Partnership.objects.select_related("county_board")
+        .annotate(authority_count=Count("authorities", distinct=True))
+        .order_by("kind", "name")
+    )
+
+
+def county_councils() -> QuerySet[Authority]:
+    return Authority.objects.filter(kind=Authority.Kind.COUNTY).order_by("name")
+
+
+def county_boards() -> QuerySet[Partnership]:
+    return Partnership.objects.filter(kind=Partnership.Kind.COUNTY).order_by("name")
+
+
+def police_forces() -> QuerySet[PoliceForceArea]:
+    return PoliceForceArea.objects.order_by("name")
+
+
+def authority_holding(ons_code: str, *, other_than: int | None = None) -> Authority | None:
+    """The authority with this ONS code (any case), leaving out the one being changed."""
+    return Authority.objects.filter(ons_code__iexact=ons_code).exclude(pk=other_than).first()
+
+
+def partnership_holding(*, other_than: int | None = None, **lookup) -> Partnership | None:
+    """The partnership with this ONS code or web address name (``lookup``), leaving out the one being changed."""
+    return Partnership.objects.filter(**lookup).exclude(pk=other_than).first()

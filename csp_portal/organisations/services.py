@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,10 +21,10 @@ from csp_portal.client_address import client_ip
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.models import Notification
 
-from . import notices
+from . import notices, queries
 from .identity import normalise_email
 from .middleware import TWO_FACTOR_SESSION_KEY
-from .models import Agency, Invitation, Membership, Partnership, Role, SignInEvent, User
+from .models import Agency, Authority, Invitation, Membership, Partnership, Role, SignInEvent, User
 from .queries import SESSION_KEY, invitation_links, token_hash
 
 
@@ -292,3 +293,83 @@ def change_membership(membership: Membership, *, actor: User, is_voting: bool, r
 def remove_membership(membership: Membership, *, actor: User) -> None:
     """Take an agency off the partnership. The agency itself, and its people, stay."""
     writes.delete(Membership.objects.select_for_update().get(pk=membership.pk), actor=actor)
+
+
+# -- Authorities and partnerships, run by site administrators ------------------------------------------
+
+
+def authority_problems(values: dict, *, other_than: int | None = None) -> dict[str, str]:
+    """What stops these values being saved as an authority, by field: every problem at once."""
+    problems = {}
+    holder = queries.authority_holding(values.get("ons_code") or "", other_than=other_than)
+    if values.get("ons_code") and holder is not None:
+        problems["ons_code"] = f"{holder.ons_code} is already the ONS code of {holder.name}: enter another code"
+    if values.get("county") is not None and values.get("kind") != Authority.Kind.DISTRICT:
+        problems["county"] = "Only a district council has a county council above it: leave the county empty"
+    if values.get("county") is not None and values["county"].pk == other_than:
+        problems["county"] = "An authority cannot be its own county council"
+    return problems
+
+
+def partnership_problems(values: dict, *, other_than: int | None = None) -> dict[str, str]:
+    """What stops these values being saved as a partnership, by field: every problem at once."""
+    problems = {}
+    ons_code, slug, board = values.get("ons_code"), values.get("slug"), values.get("county_board")
+    holder = ons_code and queries.partnership_holding(ons_code__iexact=ons_code, other_than=other_than)
+    if holder:
+        problems["ons_code"] = f"{holder.ons_code} is already the ONS code of {holder.name}: enter another code"
+    holder = slug and queries.partnership_holding(slug=slug, other_than=other_than)
+    if holder:
+        problems["slug"] = f"{holder.name} already uses the web address name {slug}: enter another"
+    if board is not None and values.get("kind") == Partnership.Kind.COUNTY:
+        problems["county_board"] = "A county board reports to no other board: leave the county board empty"
+    elif board is not None and board.pk == other_than:
+        problems["county_board"] = "A partnership cannot report to itself"
+    return problems
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def add_authority(*, actor: User, **values) -> Authority:
+    """A site administrator adds a local authority, with its unique ONS code."""
+    _refuse(authority_problems(values))
+    authority = Authority(**values)
+    writes.save(authority, actor=actor)
+    return authority
+
+
+@transaction.atomic
+def change_authority(authority: Authority, *, actor: User, **values) -> bool:
+    """A site administrator changes an authority. True if anything changed."""
+    locked = Authority.objects.select_for_update().get(pk=authority.pk)
+    _refuse(authority_problems(values, other_than=locked.pk))
+    return writes.update(locked, values, actor=actor)
+
+
+@transaction.atomic
+def add_partnership(*, actor: User, authorities, **values) -> Partnership:
+    """A site administrator adds a partnership and the authorities it covers; its web address name
+    is made from its name when none is given."""
+    values["slug"] = values.get("slug") or slugify(values["name"])[:80]
+    _refuse(partnership_problems(values))
+    return writes.create(Partnership(**values), actor=actor, then=lambda made: made.authorities.set(authorities))
+
+
+@transaction.atomic
+def change_partnership(partnership: Partnership, *, actor: User, authorities, **values) -> bool:
+    """A site administrator changes a partnership or the authorities it covers. True if anything
+    changed; a change of authorities alone is still recorded in its history with who made it."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    values["slug"] = values.get("slug") or slugify(values["name"])[:80]
+    _refuse(partnership_problems(values, other_than=locked.pk))
+    changed = writes.update(locked, values, actor=actor)
+    if set(locked.authorities.all()) != set(authorities):
+        locked.authorities.set(authorities)
+        if not changed:
+            writes.save(locked, actor=actor)
+        changed = True
+    return changed

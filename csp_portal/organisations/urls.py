@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, people_views, views
+from . import account_views, people_views, site_views, views
 from .forms import EmailAuthenticationForm
 
 members = "partnerships/<slug:slug>/members/"
@@ -26,6 +26,13 @@ urlpatterns = [
         people_views.membership_remove,
         name="partnership_membership_remove",
     ),
+    path("site/", site_views.index, name="site_index"),
+    path("site/authorities/", site_views.authority_list, name="site_authority_list"),
+    path("site/authorities/add/", site_views.authority_add, name="site_authority_add"),
+    path("site/authorities/<int:authority_id>/", site_views.authority_edit, name="site_authority_edit"),
+    path("site/partnerships/", site_views.partnership_list, name="site_partnership_list"),
+    path("site/partnerships/add/", site_views.partnership_add, name="site_partnership_add"),
+    path("site/partnerships/<int:partnership_id>/", site_views.partnership_edit, name="site_partnership_edit"),
     path("account/", account_views.account, name="account"),
     path("account/invitation/<str:invitation_token>/", people_views.accept_invitation, name="accept_invitation"),
     path("account/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
