@@ -54,7 +54,7 @@ TEST_PROCESSES ?= 2
 test: venv assets
 	$(BIN)/python manage.py makemigrations --check --dry-run
 ifeq ($(strip $(PYTEST_ARGS)),)
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --ignore=tests/faults
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --ignore=tests/faults --durations=30
 	$(BIN)/python -m pytest tests/faults
 else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
