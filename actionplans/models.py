@@ -106,7 +106,16 @@ class Action(Versioned):
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
-    priority = models.ForeignKey("priorities.Priority", on_delete=models.CASCADE, related_name="actions")
+    # An action carries out either a priority of a plan or a statutory review's (or the PCC's)
+    # recommendation; ``partnership`` is the one it belongs to either way, kept so that every list
+    # of a partnership's actions (returns, reminders, My actions) is one plain filter.
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="actions", editable=False)
+    priority = models.ForeignKey(
+        "priorities.Priority", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    recommendation = models.ForeignKey(
+        "reviews.Recommendation", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
     outcome = models.ForeignKey(
         "priorities.Outcome",
         null=True,
@@ -180,8 +189,17 @@ class Action(Versioned):
 
     class Meta:
         ordering = ["priority", "order", "id"]
-        indexes = [models.Index(fields=["priority", "order"]), models.Index(fields=["lead_user", "archived_at"])]
+        indexes = [
+            models.Index(fields=["priority", "order"]),
+            models.Index(fields=["lead_user", "archived_at"]),
+            models.Index(fields=["partnership", "archived_at"]),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__isnull=False, recommendation__isnull=True)
+                | Q(priority__isnull=True, recommendation__isnull=False),
+                name="action_of_a_priority_or_a_recommendation",
+            ),
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
                 name="action_due_after_start",
@@ -194,12 +212,19 @@ class Action(Versioned):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.partnership_id is None:
+            self.partnership_id = (
+                self.priority.plan.partnership_id if self.priority_id else self.recommendation.partnership_id
+            )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("actionplans:action_detail", args=[self.priority.plan.partnership.slug, self.pk])
+        return reverse("actionplans:action_detail", args=[self.partnership.slug, self.pk])
 
     @property
-    def partnership(self) -> Partnership:
-        return self.priority.plan.partnership
+    def is_recommendation_action(self) -> bool:
+        return self.recommendation_id is not None
 
     @property
     def lead_name(self) -> str:

@@ -127,9 +127,9 @@ ACTION_RULE_MESSAGES = {
 }
 
 
-def _check_action(priority: Priority, values: dict, exclude_pk: int | None = None) -> None:
-    """The rules an action obeys whoever writes it; all problems are reported together."""
-    partnership = priority.plan.partnership
+def _check_action(partnership: Partnership, priority: Priority | None, values: dict, exclude_pk: int | None = None):
+    """The rules an action obeys whoever writes it; all problems are reported together. ``priority``
+    is None for an action of a recommendation."""
     # Looked up once: the rule reads what is left and the message says it, under the same lock.
     funds = functools.cache(functools.partial(_locked_left, exclude_pk=exclude_pk))
     broken = action_problems(
@@ -197,8 +197,11 @@ def names_of(agencies: Iterable[Agency]) -> str:
     return "; ".join(sorted((agency.name for agency in agencies), key=str.casefold))
 
 
-def _next_order(priority: Priority) -> int:
-    return (Action.objects.filter(priority=priority).aggregate(top=Max("order"))["top"] or 0) + 1
+def _next_order(priority: Priority | None = None, recommendation=None) -> int:
+    siblings = (
+        Action.objects.filter(priority=priority) if priority else Action.objects.filter(recommendation=recommendation)
+    )
+    return (siblings.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
 def _set_others(action: Action, others: Iterable[Agency]) -> None:
@@ -210,10 +213,28 @@ def _set_others(action: Action, others: Iterable[Agency]) -> None:
 @transaction.atomic
 def add_action(priority: Priority, *, actor: User | None, values: dict, others: Iterable[Agency] = ()) -> Action:
     """Add an action at the end of the priority's action plan."""
+    return _add(
+        Action(priority=priority, partnership=priority.plan.partnership), actor=actor, values=values, others=others
+    )
+
+
+@transaction.atomic
+def add_recommendation_action(
+    recommendation, *, actor: User | None, values: dict, others: Iterable[Agency] = ()
+) -> Action:
+    """Turn a statutory review's (or the PCC's) recommendation into an action: one more row in the
+    same machinery as the plan's (a lead, quarterly returns, the officer's acceptance)."""
+    action = Action(recommendation=recommendation, partnership=recommendation.partnership)
+    return _add(action, actor=actor, values=values, others=others)
+
+
+def _add(action: Action, *, actor: User | None, values: dict, others: Iterable[Agency]) -> Action:
     values = {name: values.get(name) for name in ACTION_FIELDS if name in values}
     others = list(others)
-    _check_action(priority, values)
-    action = Action(priority=priority, order=_next_order(priority), **values)
+    _check_action(action.partnership, action.priority, values)
+    action.order = _next_order(action.priority, action.recommendation)
+    for name, value in values.items():
+        setattr(action, name, value)
     for name in ("activity", "resources", "timescale", "other_partners", "targets"):
         if getattr(action, name) is None:
             setattr(action, name, "")
@@ -228,7 +249,7 @@ def edit_action(action: Action, *, actor: User | None, version: int, values: dic
 
     The row is locked and its version compared: if someone saved it since, nothing is written and
     ``ActionConflict`` says what they changed. Returns whether anything changed."""
-    current = Action.objects.select_for_update().select_related("priority__plan__partnership").get(pk=action.pk)
+    current = Action.objects.select_for_update(of=("self",)).select_related("partnership", "priority").get(pk=action.pk)
     others = set(others)
     values = {name: values.get(name) for name in ACTION_FIELDS if name in values}
     for name in ("activity", "resources", "timescale", "other_partners", "targets"):
@@ -236,7 +257,7 @@ def edit_action(action: Action, *, actor: User | None, version: int, values: dic
             values[name] = ""
     if current.version != version:
         raise ActionConflict(current, _conflicts(current, version, values, others), writes.last_saved_by(current))
-    _check_action(current.priority, values, exclude_pk=current.pk)
+    _check_action(current.partnership, current.priority, values, exclude_pk=current.pk)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     others_changed = others != set(current.others_responsible.all())
     if not changed and not others_changed:
@@ -306,7 +327,7 @@ def archive_action(action: Action, *, actor: User | None) -> None:
 @transaction.atomic
 def restore_action(action: Action, *, actor: User | None) -> None:
     """Put an archived action back at the end of its priority's plan, if its budget still fits."""
-    current = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
+    current = Action.objects.select_for_update(of=("self",)).select_related("priority__plan").get(pk=action.pk)
     if current.archived_at is None:
         raise ValidationError("The action is not archived.")
     if current.priority.is_archived:
@@ -480,11 +501,7 @@ def submit_return(
 
 
 def _reviewable(progress: ProgressReturn) -> ProgressReturn:
-    locked = (
-        ProgressReturn.objects.select_for_update()
-        .select_related("action__priority__plan__partnership")
-        .get(pk=progress.pk)
-    )
+    locked = ProgressReturn.objects.select_for_update().select_related("action__partnership").get(pk=progress.pk)
     if is_closed(locked.partnership, locked.quarter):
         raise ValidationError(f"{locked.quarter.label} is closed: its returns can no longer be reviewed.")
     if locked.status != ProgressReturn.Status.SUBMITTED:
@@ -549,11 +566,7 @@ def accept_returns(
 def withdraw_return(progress: ProgressReturn, *, actor: User | None) -> ProgressReturn:
     """The lead takes back a submitted return before an officer reviews it: it is a draft again, to
     change and submit once more. Once accepted or returned it stays with the officer's decision."""
-    locked = (
-        ProgressReturn.objects.select_for_update()
-        .select_related("action__priority__plan__partnership")
-        .get(pk=progress.pk)
-    )
+    locked = ProgressReturn.objects.select_for_update().select_related("action__partnership").get(pk=progress.pk)
     label = locked.quarter.label
     if is_closed(locked.partnership, locked.quarter):
         raise ValidationError(f"{label} is closed: its returns can no longer be changed.")

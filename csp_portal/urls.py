@@ -18,6 +18,7 @@ urlpatterns = [
     path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),
     path("partnerships/<slug:slug>/actions/", include("actionplans.urls")),
     path("partnerships/<slug:slug>/reports/", include("reports.urls")),
+    path("partnerships/<slug:slug>/reviews/", include("actionplans.reviews.urls")),
     path("my-actions/", include("actionplans.my_urls")),
     path("notifications/", include("csp_portal.notifications.urls")),
     path("calendar/", include("reports.calendar_urls")),

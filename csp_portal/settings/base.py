@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "assessments",
     "priorities",
     "actionplans",
+    "actionplans.reviews",
     "reports",
 ]
 
