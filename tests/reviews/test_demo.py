@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from actionplans.models import Action, ProgressReturn
-from actionplans.reviews import progress
+from actionplans.reviews import clocks, progress
 from actionplans.reviews.models import QualityAssuranceRound, Recommendation, Review, ReviewRole
 from csp_portal.organisations.models import User
 
@@ -101,6 +101,27 @@ def check_the_recommendations_stand_at_each_stage():
     assert all(a.lead_user.roles.filter(partnership__slug="lancaster").exists() for a in actions)
 
 
+def clock_states(reference: str, today) -> list[tuple[str, str]]:
+    review = Review.objects.get(reference=reference)
+    return [(clock.label, clock.state.code) for clock in clocks.clocks_of(review, review.qa_rounds.all(), None, today)]
+
+
+def check_the_clocks_show_something_met_something_late_and_something_due(today):
+    assert clock_states(DHR, today) == [
+        ("Decide whether to hold a review", "met"),
+        ("Tell the Home Office of the decision", "met"),
+        ("Send the final report to the Home Office", "met_late"),
+        ("Resubmit the report to the Home Office (after round 1)", "met"),
+        ("Publish the report", "met"),
+        ("Keep the report published", "due"),
+    ]
+    assert clock_states(ASB_NOT_MET, today) == [
+        ("Decide whether the threshold is met", "met"),
+        ("Decide the appeal", "due"),
+    ]
+    assert {state for _, state in clock_states(ASB_MET, today)} == {"met"}
+
+
 def check_only_the_reviews_people_open_the_case_files():
     officer, lead, board = person("officer@demo.example"), person("lead@demo.example"), person("board@demo.example")
     roles = {(r.review.reference, r.user.email, r.role) for r in ReviewRole.objects.all()}
@@ -144,6 +165,7 @@ def test_the_demo_has_one_homicide_review_two_asb_case_reviews_and_a_pcc_recomme
     assert (Recommendation.objects.count(), QualityAssuranceRound.objects.count()) == (7, 2)
     check_the_homicide_review_runs_from_notification_to_publication(today)
     check_the_asb_case_reviews(today)
+    check_the_clocks_show_something_met_something_late_and_something_due(today)
     check_the_recommendations_stand_at_each_stage()
     check_only_the_reviews_people_open_the_case_files()
     check_it_is_fictional_and_names_no_one()
