@@ -19,12 +19,11 @@ from csp_portal.organisations.models import Agency, Partnership, User
 from csp_portal.quarters import Quarter
 from priorities.models import Priority
 
-from .models import Action, ProgressReturn
+from .models import PLAN_ORDER, Action, ProgressReturn
 
 Rag, Status = ProgressReturn.Rag, ProgressReturn.Status
 NO_RETURN = "none"
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_STARTED, Rag.COMPLETE]
-PLAN_ORDER = ("priority__plan__period_start", "priority__order", "priority_id", "order", "id")
 
 
 def _people_leading(actions: QuerySet[Action]) -> QuerySet[User]:
@@ -177,7 +176,7 @@ def return_table(partnership: Partnership, data, quarter: Quarter) -> ReturnFilt
     """The partnership's actions with the state of their return for ``quarter``, filtered and sorted
     as ``data`` asks. The quarter page shows, in this order, those of its rows (the actions that owe
     or have a return) that ``.qs`` keeps."""
-    actions = Action.objects.filter(priority__plan__partnership=partnership)
+    actions = Action.objects.filter(partnership=partnership)
     reported = ProgressReturn.objects.filter(action=OuterRef("pk"), year=quarter.year, number=quarter.number)
     state_rank = Case(
         When(state__isnull=True, then=Value(STATE_ORDER.index(None))),

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import Indicator
 from csp_portal import uploads
-from csp_portal.organisations.models import Agency, User
+from csp_portal.organisations.models import Agency, Partnership, User
 from csp_portal.quarters import Quarter
-from priorities.models import Plan, Priority
+from priorities.models import Outcome, Plan, Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
 from .services import ACTION_FIELDS, CHASE_NOTE_LENGTH, RETURN_FIELDS, return_problems
@@ -114,12 +114,13 @@ class ActionForm(forms.ModelForm):
             "target_value": {"invalid": "The target value must be a number"},
         }
 
-    def __init__(self, *args, priority: Priority, **kwargs):
+    def __init__(self, *args, priority: Priority | None = None, partnership: Partnership | None = None, **kwargs):
+        """For an action of ``priority``; or, without one, of a recommendation in ``partnership``."""
         super().__init__(*args, **kwargs)
-        partnership = priority.plan.partnership
+        partnership = priority.plan.partnership if priority else partnership
         self.priority = priority
         fields = self.fields
-        fields["outcome"].queryset = priority.outcomes.order_by("order", "id")
+        fields["outcome"].queryset = priority.outcomes.order_by("order", "id") if priority else Outcome.objects.none()
         fields["outcome"].empty_label = "None"
         fields["outcome"].label_from_instance = lambda outcome: outcome.heading
         fields["lead_agency"].queryset = Agency.objects.order_by("name")

@@ -81,12 +81,28 @@ class FundingAllocation(models.Model):
         return Quarter(self.year, 1).financial_year
 
 
+# A partnership's actions in the order its lists show them: the plans' actions by plan and priority,
+# then those of the recommendations, by recommendation.
+PLAN_ORDER = (
+    F("priority__plan__period_start").asc(nulls_last=True),
+    F("priority__order").asc(nulls_last=True),
+    "priority_id",
+    "recommendation_id",
+    "order",
+    "id",
+)
+
+
 class ActionQuerySet(models.QuerySet):
     def active(self) -> ActionQuerySet:
         return self.filter(archived_at__isnull=True)
 
     def in_partnership(self, partnership: Partnership) -> ActionQuerySet:
-        return self.filter(priority__plan__partnership=partnership)
+        return self.filter(partnership=partnership)
+
+    def of_priorities(self) -> ActionQuerySet:
+        """Actions of a plan's priorities, not of recommendations."""
+        return self.filter(priority__isnull=False)
 
 
 class Action(Versioned):
@@ -225,6 +241,20 @@ class Action(Versioned):
     @property
     def is_recommendation_action(self) -> bool:
         return self.recommendation_id is not None
+
+    @property
+    def carries_out(self) -> str:
+        """What the action carries out, as lists name it: its priority, or the recommendation."""
+        return self.priority.title if self.priority_id else str(self.recommendation)
+
+    def in_plan_url(self) -> str:
+        """The address of the action's row among its siblings: in its priority's action plan, or on its
+        recommendation's page."""
+        if self.priority_id:
+            args = [self.partnership.slug, self.priority_id]
+            return reverse("actionplans:priority_plan", args=args) + f"#action-{self.pk}"
+        args = [self.partnership.slug, self.recommendation_id]
+        return reverse("reviews:recommendation_detail", args=args) + f"#action-{self.pk}"
 
     @property
     def lead_name(self) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from csp_portal.organisations.permissions import PSEUDO_ROLES, roles_by_partners
 from csp_portal.quarters import Quarter
 from priorities.models import Plan, Priority
 
-from .models import Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
+from .models import PLAN_ORDER, Action, FundingAllocation, ProgressReturn, QuarterClosure, ReminderSent
 
 DONE = (ProgressReturn.Status.SUBMITTED, ProgressReturn.Status.ACCEPTED)
 QUARTERS_SHOWN = 4  # the RAG history on the action plan page
@@ -104,7 +104,14 @@ class ActionRow:
 
 def _action_queryset() -> QuerySet[Action]:
     return Action.objects.select_related(
-        "outcome", "lead_agency", "lead_user", "funding", "indicator", "priority__plan__partnership"
+        "outcome",
+        "lead_agency",
+        "lead_user",
+        "funding",
+        "indicator",
+        "partnership",
+        "priority__plan",
+        "recommendation__review",
     ).prefetch_related("others_responsible")
 
 
@@ -229,9 +236,7 @@ def _with_return(actions: QuerySet[Action], quarter: Quarter) -> QuerySet[Action
 
 def quarter_rows(partnership: Partnership, quarter: Quarter) -> list[StatusRow]:
     """Every action that owes or has a return for the quarter, in plan order."""
-    actions = _with_return(_action_queryset().filter(priority__plan__partnership=partnership), quarter).order_by(
-        "priority__plan__period_start", "priority__order", "priority_id", "order", "id"
-    )
+    actions = _with_return(_action_queryset().filter(partnership=partnership), quarter).order_by(*PLAN_ORDER)
     rows = []
     for action in actions:
         progress = action.quarter_returns[0] if action.quarter_returns else None
@@ -315,11 +320,23 @@ def escalations(partnership: Partnership, quarter: Quarter) -> list[ProgressRetu
     """Returns for the quarter that ask the board for support, submitted or accepted, by priority."""
     return list(
         ProgressReturn.objects.filter(
-            action__priority__plan__partnership=partnership, year=quarter.year, number=quarter.number, status__in=DONE
+            action__partnership=partnership, year=quarter.year, number=quarter.number, status__in=DONE
         )
         .exclude(support_needed="")
-        .select_related("action__priority", "action__lead_user", "action__lead_agency", "submitted_by")
-        .order_by("action__priority__order", "action__priority_id", "action__order", "action_id")
+        .select_related(
+            "action__priority",
+            "action__recommendation__review",
+            "action__lead_user",
+            "action__lead_agency",
+            "submitted_by",
+        )
+        .order_by(
+            F("action__priority__order").asc(nulls_last=True),
+            "action__priority_id",
+            "action__recommendation_id",
+            "action__order",
+            "action_id",
+        )
     )
 
 
@@ -378,7 +395,7 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
     actions = (
         _action_queryset()
         .active()
-        .filter(lead_user=user, priority__plan__partnership_id__in=partnership_ids)
+        .filter(lead_user=user, partnership_id__in=partnership_ids)
         .prefetch_related(
             Prefetch(
                 "returns",
@@ -386,7 +403,7 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
                 to_attr="recent_returns",
             )
         )
-        .order_by("priority__plan__partnership__name", "priority__order", "priority_id", "order", "id")
+        .order_by("partnership__name", *PLAN_ORDER)
     )
     actions = list(actions)
     closed: dict[int, set[Quarter]] = defaultdict(set)
@@ -397,7 +414,7 @@ def my_actions(user: User, quarter: Quarter, today: date | None = None) -> list[
     rows = []
     for action in actions:
         by_quarter = {r.quarter: r for r in action.recent_returns}
-        partnership_id = action.priority.plan.partnership_id
+        partnership_id = action.partnership_id
         overdue = [
             q
             for q in earlier

@@ -300,7 +300,9 @@ def move_action(action: Action, *, actor: User | None, direction: str) -> bool:
 def move_action_to_priority(action: Action, *, actor: User | None, priority: Priority) -> None:
     """Move the action to the end of another priority's action plan in the same partnership. Its
     outcome is cleared, since outcomes belong to a priority."""
-    if priority.plan.partnership_id != action.priority.plan.partnership_id:
+    if action.priority_id is None:
+        raise ValidationError({"priority": "An action of a recommendation stays with its recommendation."})
+    if priority.plan.partnership_id != action.partnership_id:
         raise ValidationError({"priority": "An action can only move to a priority of the same partnership."})
     if priority.pk == action.priority_id:
         raise ValidationError({"priority": "The action is already under that priority."})
@@ -330,7 +332,7 @@ def restore_action(action: Action, *, actor: User | None) -> None:
     current = Action.objects.select_for_update(of=("self",)).select_related("priority__plan").get(pk=action.pk)
     if current.archived_at is None:
         raise ValidationError("The action is not archived.")
-    if current.priority.is_archived:
+    if current.priority_id and current.priority.is_archived:
         raise ValidationError(
             f"Its priority, “{current.priority.title}”, is archived: restore the priority, which brings back "
             "the actions archived with it, or move this action to another priority first."
@@ -340,7 +342,7 @@ def restore_action(action: Action, *, actor: User | None) -> None:
         if problem:
             raise ValidationError(problem)
     current.archived_at = None
-    current.order = _next_order(current.priority)
+    current.order = _next_order(current.priority, current.recommendation)
     writes.save(current, actor=actor, update_fields=["archived_at", "order"])
     action.archived_at, action.order, action.version = None, current.order, current.version
 
@@ -536,10 +538,10 @@ def accept_returns(
         raise ValidationError(f"{quarter.label} is closed: its returns can no longer be reviewed.")
     found = list(
         ProgressReturn.objects.select_for_update(of=("self",))
-        .select_related("action__priority__plan__partnership", "action__lead_user", "submitted_by")
+        .select_related("action__partnership", "action__lead_user", "submitted_by")
         .filter(pk__in=wanted, year=quarter.year, number=quarter.number)
-        .filter(action__priority__plan__partnership=partnership)
-        .order_by("action__priority_id", "action__order", "action_id")
+        .filter(action__partnership=partnership)
+        .order_by("action__priority_id", "action__recommendation_id", "action__order", "action_id")
     )
     refused = [
         f"{quoted(progress.action.title)} ({progress.get_status_display().lower()})"

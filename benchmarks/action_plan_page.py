@@ -66,6 +66,7 @@ def build(actions: int, quarters: int, tag: str):
     made = Action.objects.bulk_create(
         Action(
             priority=priority,
+            partnership=partnership,
             order=n,
             title=f"Action {n}: DV prevention campaign in schools and colleges",
             activity="Link in with school relationship work\nCreate links with family services",

@@ -98,6 +98,7 @@ def build(tag: str, actions: int):
     made = Action.objects.bulk_create(
         Action(
             priority=priorities[n % len(priorities)],
+            partnership=partnership,
             order=n,
             title=f"Action {n}: prevention campaign in schools and colleges with partner agencies",
             activity="Link in with school relationship work",

@@ -244,7 +244,7 @@ class Decision(models.Model):
 
     @property
     def partnership(self) -> Partnership:
-        return self.progress_return.action.priority.plan.partnership
+        return self.progress_return.action.partnership
 
 
 class Meeting(QuarterFields):

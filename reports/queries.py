@@ -64,8 +64,8 @@ def quarters_offered(today_quarter: Quarter | None = None) -> list[Quarter]:
 
 def returns_in(partnership: Partnership) -> QuerySet[ProgressReturn]:
     """The progress returns of the partnership's actions, with what the decision page shows."""
-    return ProgressReturn.objects.filter(action__priority__plan__partnership=partnership).select_related(
-        "action__priority__plan__partnership", "action__lead_user", "action__lead_agency"
+    return ProgressReturn.objects.filter(action__partnership=partnership).select_related(
+        "action__partnership", "action__priority", "action__lead_user", "action__lead_agency"
     )
 
 
@@ -170,7 +170,7 @@ def board_members(partnership: Partnership) -> list[Role]:
 def meetings_to_decide_at(progress: ProgressReturn) -> QuerySet[Meeting]:
     """The meetings a decision on an escalation can have been taken at: the partnership's meetings
     since the escalation's quarter began, up to today, newest first."""
-    partnership = progress.action.priority.plan.partnership
+    partnership = progress.action.partnership
     today = timezone.localdate()
     return (
         meetings_of(partnership)

@@ -324,7 +324,7 @@ def record_decision(
     if progress.status not in snapshot.DONE or not progress.support_needed.strip():
         errors["decision"] = "Only a submitted return that asks the board for support takes a decision."
     held = timezone.localtime(meeting.starts).date()
-    if meeting.partnership_id != progress.action.priority.plan.partnership_id:
+    if meeting.partnership_id != progress.action.partnership_id:
         errors["meeting"] = "Choose a meeting of this partnership's board"
     elif held > timezone.localdate():
         errors["meeting"] = "Choose a meeting that has taken place: decisions are recorded after the meeting"

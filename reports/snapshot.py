@@ -320,11 +320,11 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
     officer has accepted it."""
     decisions = Decision.objects.select_related("recorded_by", "meeting").order_by("meeting__starts", "id")
     raised = (
-        ProgressReturn.objects.filter(
-            action__priority__plan__partnership=partnership, status=ProgressReturn.Status.ACCEPTED
-        )
+        ProgressReturn.objects.filter(action__partnership=partnership, status=ProgressReturn.Status.ACCEPTED)
         .exclude(support_needed="")
-        .select_related("action__priority", "action__lead_user", "action__lead_agency")
+        .select_related(
+            "action__priority", "action__recommendation__review", "action__lead_user", "action__lead_agency"
+        )
         .prefetch_related(Prefetch("board_decisions", queryset=decisions, to_attr="decisions"))
     )
     this_quarter = list(raised.filter(_in(quarter)))
@@ -337,12 +337,17 @@ def _escalations(partnership: Partnership, quarter: Quarter) -> tuple[list[Progr
     ]
     previous = quarter.previous()
     recorded = list(
-        Decision.objects.filter(progress_return__action__priority__plan__partnership=partnership)
+        Decision.objects.filter(progress_return__action__partnership=partnership)
         .filter(
             _in(previous, "progress_return__")
             | Q(meeting__starts__date__gte=quarter.start, meeting__starts__date__lte=quarter.end)
         )
-        .select_related("recorded_by", "meeting", "progress_return__action__priority")
+        .select_related(
+            "recorded_by",
+            "meeting",
+            "progress_return__action__priority",
+            "progress_return__action__recommendation__review",
+        )
         .order_by("meeting__starts", "id")
     )
     return deferred + this_quarter, recorded
@@ -374,7 +379,7 @@ def _required_item(number: int, group: list[ProgressReturn], quarter: Quarter, a
         "action_id": progress.action_id,
         "action": progress.action.title,
         "action_ref": action.get("ref", ""),
-        "priority": progress.action.priority.title,
+        "priority": progress.action.carries_out,
         "lead": progress.action.lead_name,
         "quarter": progress.quarter.label,
         "raised_since": first.quarter.label,
@@ -407,7 +412,7 @@ def _decisions(
             **_decision_dict(decision),
             "action": progress.action.title,
             "action_ref": action_dicts.get(progress.action_id, {}).get("ref", ""),
-            "priority": progress.action.priority.title,
+            "priority": progress.action.carries_out,
             "quarter": progress.quarter.label,
             "support_needed": progress.support_needed.strip(),
         }

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from csp_portal import pages
@@ -23,6 +22,7 @@ from .common import (
     REVIEW,
     action_row,
     find_action,
+    find_plan_action,
     find_priority,
     in_plan,
     may_write_return,
@@ -34,7 +34,9 @@ from .common import (
 
 
 def _form(data, action: Action) -> ActionForm:
-    return ActionForm(data, instance=copy(action), priority=action.priority, prefix=f"a{action.pk}")
+    return ActionForm(
+        data, instance=copy(action), priority=action.priority, partnership=action.partnership, prefix=f"a{action.pk}"
+    )
 
 
 @login_required
@@ -109,7 +111,7 @@ def action_edit(request, slug: str, action_id: int):
 @login_required
 @require_POST
 def action_reorder(request, slug: str, action_id: int):
-    action = find_action(request, slug, action_id, CHANGE)
+    action = find_plan_action(request, slug, action_id)
     direction = request.POST.get("direction", "")
     try:
         moved = services.move_action(action, actor=request.user, direction=direction)
@@ -124,7 +126,7 @@ def action_reorder(request, slug: str, action_id: int):
 
 @login_required
 def action_move(request, slug: str, action_id: int):
-    action = find_action(request, slug, action_id, CHANGE)
+    action = find_plan_action(request, slug, action_id)
     form = MoveForm(posted(request), action=action)
     if request.method == "POST" and form.is_valid():
         old_priority = action.priority
@@ -148,7 +150,7 @@ def action_archive(request, slug: str, action_id: int):
             messages.info(request, error.messages[0])
         else:
             messages.success(request, f"“{action.title}” has been archived. Its returns and history are kept.")
-        return redirect("actionplans:priority_plan", slug, action.priority_id)
+        return redirect(in_plan(action).split("#")[0])
     return render(request, "actionplans/action_archive.html", page(action))
 
 
@@ -160,7 +162,7 @@ def action_restore(request, slug: str, action_id: int):
         services.restore_action(action, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return redirect(reverse("actionplans:priority_plan", args=[slug, action.priority_id]) + "?archived=1")
+        return redirect(in_plan(action).split("#")[0] + "?archived=1")
     messages.success(request, f"“{action.title}” is back on the action plan.")
     return redirect(in_plan(action))
 

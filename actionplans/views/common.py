@@ -10,7 +10,6 @@ import rules
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django_htmx.http import retarget
 
 from csp_portal import pages
@@ -64,6 +63,12 @@ def find_action(request, slug: str, action_id: int, permission: str = VIEW) -> A
     return find(request, slug, permission, queries.actions_in, "action", action_id)
 
 
+def find_plan_action(request, slug: str, action_id: int, permission: str = CHANGE) -> Action:
+    """An action of a priority's plan, for what only a plan's actions do (reorder, move to another
+    priority); an action of a recommendation is not found here."""
+    return find(request, slug, permission, lambda p: queries.actions_in(p).of_priorities(), "action", action_id)
+
+
 def saved_again(action: Action) -> Action:
     """The action as it is saved now, after this person's change or someone else's."""
     return pages.one_or_404(queries.actions_in(action.partnership), "action", pk=action.pk)
@@ -79,10 +84,14 @@ def may_write_return(user, action: Action) -> bool:
 
 
 def page(about: Priority | Action, *, form=None, **extra) -> dict:
-    """The context of a page within a priority's action plan: its partnership, plan and priority
-    (the breadcrumbs), the action it is about, and the form with its error summary."""
-    priority = about.priority if isinstance(about, Action) else about
-    context = {"partnership": priority.plan.partnership, "plan": priority.plan, "priority": priority}
+    """The context of a page within a priority's action plan (or about a recommendation's action):
+    its partnership, plan and priority or recommendation (the breadcrumbs), the action it is about,
+    and the form with its error summary."""
+    if isinstance(about, Action) and about.priority_id is None:
+        context = {"partnership": about.partnership, "recommendation": about.recommendation}
+    else:
+        priority = about.priority if isinstance(about, Action) else about
+        context = {"partnership": priority.plan.partnership, "plan": priority.plan, "priority": priority}
     if isinstance(about, Action):
         context["action"] = about
     if form is not None:
@@ -91,11 +100,8 @@ def page(about: Priority | Action, *, form=None, **extra) -> dict:
 
 
 def in_plan(action: Action) -> str:
-    """The address of the action's row in its plan."""
-    return (
-        reverse("actionplans:priority_plan", args=[action.partnership.slug, action.priority_id])
-        + f"#action-{action.pk}"
-    )
+    """The address of the action's row in its plan (or on its recommendation's page)."""
+    return action.in_plan_url()
 
 
 def neighbours(quarter: Quarter) -> dict:

@@ -154,6 +154,7 @@ def _plan(partnership, count: int, people: dict[str, list], agencies: list, repo
     actions = Action.objects.bulk_create(
         Action(
             priority=priorities[n % len(priorities)],
+            partnership=partnership,
             outcome=outcomes[n % len(outcomes)] if n % 2 == 0 else None,
             order=n // len(priorities) + 1,
             title=f"{rows[n % len(rows)]['Action']} ({n // len(rows) + 1})",

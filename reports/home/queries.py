@@ -165,14 +165,20 @@ def officer_work(partnerships: list[Partnership], quarter: Quarter) -> list[Offi
 
 def _returns_in(partnership_ids: list[int]) -> QuerySet[ProgressReturn]:
     return ProgressReturn.objects.filter(
-        action__priority__plan__partnership_id__in=partnership_ids, action__archived_at__isnull=True
-    ).select_related("action__priority__plan__partnership", "action__lead_user", "action__lead_agency")
+        action__partnership_id__in=partnership_ids, action__archived_at__isnull=True
+    ).select_related(
+        "action__partnership",
+        "action__priority",
+        "action__recommendation__review",
+        "action__lead_user",
+        "action__lead_agency",
+    )
 
 
 def _by_partnership(returns: QuerySet[ProgressReturn]) -> dict[int, list[ProgressReturn]]:
     found = defaultdict(list)
     for progress in returns:
-        found[progress.action.priority.plan.partnership_id].append(progress)
+        found[progress.action.partnership_id].append(progress)
     return found
 
 
@@ -189,10 +195,10 @@ def owed_returns(partnership_ids: list[int], quarter: Quarter) -> dict[int, int]
     )
     actions = (
         Action.objects.active()
-        .filter(priority__plan__partnership_id__in=partnership_ids, priority__archived_at__isnull=True)
+        .filter(partnership_id__in=partnership_ids)
+        .filter(Q(priority__isnull=True) | Q(priority__archived_at__isnull=True))
         .exclude(pk__in=Subquery(done.values("action")))
-        .annotate(partnership_id=F("priority__plan__partnership_id"))
-        .only("pk", "created", "priority_id")
+        .only("pk", "created", "partnership_id", "priority_id", "status", "start_date", "due_date", "archived_at")
     )
     owed = defaultdict(int)
     for action in actions:
@@ -212,7 +218,15 @@ def escalations_waiting(partnership_ids: list[int], quarter: Quarter) -> dict[in
         .filter(Q(year__gt=since.year) | Q(year=since.year, number__gte=since.number))
         .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, number__lte=quarter.number))
         .exclude(board_decisions__in=Decision.objects.exclude(outcome=Decision.Outcome.DEFERRED))
-        .order_by("action__priority__order", "action__priority_id", "action__order", "action_id", "year", "number")
+        .order_by(
+            F("action__priority__order").asc(nulls_last=True),
+            "action__priority_id",
+            "action__recommendation_id",
+            "action__order",
+            "action_id",
+            "year",
+            "number",
+        )
     )
     newest: dict[int, ProgressReturn] = {}
     for progress in asked:
@@ -222,7 +236,7 @@ def escalations_waiting(partnership_ids: list[int], quarter: Quarter) -> dict[in
         newest[progress.action_id] = progress
     found = defaultdict(list)
     for progress in newest.values():
-        found[progress.action.priority.plan.partnership_id].append(progress)
+        found[progress.action.partnership_id].append(progress)
     return found
 
 

@@ -138,16 +138,17 @@ def members_visible_ids(user: User) -> QuerySet:
 
 def actions(user: User, query: str) -> Group:
     found = Action.objects.active().filter(
-        priority__archived_at__isnull=True, priority__plan__partnership_id__in=visible_ids(user)
+        Q(priority__isnull=True) | Q(priority__archived_at__isnull=True), partnership_id__in=visible_ids(user)
     )
     found = matching(found, ["title", "activity", "resources", "targets", "timescale", "other_partners"], query)
 
     def hit(action: Action) -> Hit:
-        partnership = action.priority.plan.partnership
+        partnership = action.partnership
         url = reverse("actionplans:action_detail", args=[partnership.slug, action.pk])
-        return Hit(action.title, url, partnership.name, f"Priority: {action.priority.title}")
+        serves = f"Priority: {action.priority.title}" if action.priority_id else str(action.recommendation)
+        return Hit(action.title, url, partnership.name, serves)
 
-    return first_of(found.select_related("priority__plan__partnership"), hit, "Actions")
+    return first_of(found.select_related("partnership", "priority", "recommendation__review"), hit, "Actions")
 
 
 def priorities(user: User, query: str) -> Group:
@@ -165,17 +166,17 @@ def priorities(user: User, query: str) -> Group:
 def progress_returns(user: User, query: str) -> Group:
     """Returns whose words match; a draft only for its action's lead, whose work it still is."""
     found = ProgressReturn.objects.filter(
-        action__archived_at__isnull=True, action__priority__plan__partnership_id__in=visible_ids(user)
+        action__archived_at__isnull=True, action__partnership_id__in=visible_ids(user)
     ).filter(~Q(status=ProgressReturn.Status.DRAFT) | Q(action__lead_user_id=user.pk))
     found = matching(found, ["narrative", "risks", "support_needed", "officer_comment"], query)
 
     def hit(progress: ProgressReturn) -> Hit:
-        partnership = progress.action.priority.plan.partnership
+        partnership = progress.action.partnership
         url = reverse("actionplans:return_edit", args=[partnership.slug, progress.action_id, progress.quarter])
         detail = f"{progress.quarter.label}, {progress.get_status_display().lower()}"
         return Hit(progress.action.title, url, partnership.name, detail)
 
-    return first_of(found.select_related("action__priority__plan__partnership"), hit, "Progress returns")
+    return first_of(found.select_related("action__partnership"), hit, "Progress returns")
 
 
 def threats(user: User, query: str) -> Group:
