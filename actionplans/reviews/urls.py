@@ -3,7 +3,7 @@
 
 from django.urls import path  # noqa: F401 - each block below adds its own paths
 
-from .views import register
+from .views import recommendations, register
 
 app_name = "reviews"
 
@@ -34,5 +34,24 @@ urlpatterns = [
         name="review_document_download",
     ),
     # -- Recommendations and the PCC's register (views/recommendations.py)
+    path("recommendations/", recommendations.recommendation_list, name="recommendation_list"),
+    path("recommendations/pcc/", recommendations.pcc_register, name="pcc_register"),
+    path("recommendations/pcc/add/", recommendations.pcc_recommendation_add, name="pcc_recommendation_add"),
+    path(
+        "recommendations/<int:recommendation_id>/",
+        recommendations.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/edit/",
+        recommendations.recommendation_edit,
+        name="recommendation_edit",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/actions/add/",
+        recommendations.recommendation_action_add,
+        name="recommendation_action_add",
+    ),
+    path("<int:review_id>/recommendations/add/", recommendations.recommendation_add, name="recommendation_add"),
     # -- Reports: recommendations status, ASB figures, county roll-up (views/reporting.py)
 ]
