@@ -166,6 +166,8 @@ MAX_UPLOAD_SIZE = {
     "table": 5 * 1024 * 1024,  # crime-severity weights, an indicator's figures (CSV)
     # A strategic assessment as published (PDF): only stored and served back, never parsed.
     "document": 30 * 1024 * 1024,
+    # A review's case file: terms of reference, reports, the Home Office's letters (PDF, Word, ODT).
+    "review_document": 20 * 1024 * 1024,
 }  # A report's logo: reports.logos.MAX_LOGO_BYTES (500 KB) and MAX_LOGO_SIDE, which the report checks too.
 # Files above 2.5 MB go to a temporary file rather than memory; a form's fields (not its files) are
 # limited to 2.5 MB and 1,000 fields, Django's defaults, kept deliberately: no form needs more.
