@@ -53,6 +53,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
+from actionplans.reviews.models import QualityAssuranceRound, Review, ReviewDocument, ReviewRole
 from assessments.forms import PARTS
 from assessments.models import CrimeImport, Indicator, Recommendation
 from csp_portal.notifications.kinds import Kind
@@ -287,6 +288,31 @@ reports:calendar_subscribe                  POST   302  404  200 404  200  404  
 calendar_feed                               GET    404  404  404 404  404  404   404 404  404 404  404 404
 calendar_feed                               POST   405  405  405 405  405  405   405 405  405 405  405 405
 
+# -- Statutory reviews: every role reads the register (their own reviews in it); a case file opens only to the
+# review's people (here the partnership's officer is the review officer) and site administrators: 404 to anyone
+# else, the partnership's board member, lead and analyst included. Officers start reviews and set timescales.
+reviews:review_list                         GET    302  404  200 404  200  404   200 404  200 404  200 200
+reviews:review_add                          GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:review_add                          POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:review_timescales                   GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:review_timescales                   POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:review_detail                       GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_edit                         GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_edit                         POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:qa_round_add                        GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:qa_round_add                        POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:qa_round_edit                       GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:qa_round_edit                       POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_roles                        GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_roles                        POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_role_change                  GET    302  405  405 405  405  405   405 405  405 405  405 405
+reviews:review_role_change                  POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_role_remove                  GET    302  405  405 405  405  405   405 405  405 405  405 405
+reviews:review_role_remove                  POST   302  404  302 404  404  404   404 404  404 404  302 404
+reviews:review_document_add                 GET    302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_document_add                 POST   302  404  200 404  404  404   404 404  404 404  200 404
+reviews:review_document_download            GET    302  404  200 404  404  404   404 404  404 404  200 404
+
 # -- My actions: each person's own, across their partnerships
 my_actions                                  GET    302  200  200 200  200  200   200 200  200 200  200 200
 my_actions_quarter                          GET    302  200  200 200  200  200   200 200  200 200  200 200
@@ -454,7 +480,9 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
     )
     job.pdf.save(f"{partnership.slug}-draft.pdf", ContentFile(A_PDF), save=False)
     job.save()
+    review_objects = _review_of(partnership, person)
     return {
+        **review_objects,
         "slug": partnership.slug,
         "plan_id": plan.pk,
         "priority_id": priority.pk,
@@ -491,7 +519,29 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         "uidb64": "MQ",
         "token": "set-password",
         **_people_of(partnership, person),
-        "stored": [assessment.document, version.pdf, job.pdf],
+        "stored": [assessment.document, version.pdf, job.pdf, review_objects["review_document"].file],
+    }
+
+
+def _review_of(partnership: Partnership, officer: User) -> dict:
+    """A homicide review whose review officer is the partnership's officer, with a panel member (no
+    column: tests/reviews/test_review_access.py asks as one), a quality-assurance round and a document."""
+    review = Review.objects.create(
+        partnership=partnership, kind=Review.Kind.DHR, reference=f"{partnership.slug}-DHR-1", notified_on=QUARTER.start
+    )
+    ReviewRole.objects.create(review=review, user=officer, role=ReviewRole.Kind.OFFICER)
+    panel = UserFactory(email=f"panel@{partnership.slug}.example", full_name="Pat Panel")
+    panel_role = ReviewRole.objects.create(review=review, user=panel, role=ReviewRole.Kind.PANEL)
+    qa_round = QualityAssuranceRound.objects.create(review=review, submitted_on=QUARTER.start)
+    document = ReviewDocument(review=review, title="Terms of reference", uploaded_by=officer)
+    document.file.save(f"{partnership.slug}-terms.pdf", ContentFile(A_PDF), save=False)
+    document.save()
+    return {
+        "review_id": review.pk,
+        "qa_round_id": qa_round.pk,
+        "review_role_id": panel_role.pk,
+        "document_id": document.pk,
+        "review_document": document,
     }
 
 
@@ -672,6 +722,10 @@ OBJECT_ARGUMENTS = (
     "role_id",
     "invitation_id",
     "membership_id",
+    "review_id",
+    "qa_round_id",
+    "review_role_id",
+    "document_id",
 )
 SWAPS = [(view, name) for view, converters in ROUTES.items() for name in OBJECT_ARGUMENTS if name in converters]
 

@@ -201,8 +201,8 @@ def _role_of(review: Review, review_role_id: int):
     return pages.one_or_404(queries.roles_on(review), "review role", pk=review_role_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def review_role_change(request, slug: str, review_id: int, review_role_id: int):
     review = review_for(request, slug, review_id, CHANGE)
     role = _role_of(review, review_role_id)
@@ -217,8 +217,8 @@ def review_role_change(request, slug: str, review_id: int, review_role_id: int):
     return redirect("reviews:review_roles", review.partnership.slug, review.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def review_role_remove(request, slug: str, review_id: int, review_role_id: int):
     review = review_for(request, slug, review_id, CHANGE)
     role = _role_of(review, review_role_id)
