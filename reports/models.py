@@ -136,6 +136,11 @@ class ReportJob(QuarterFields):
     class Kind(models.TextChoices):
         DRAFT = "draft", "Draft"
         ISSUE = "issue", "Issue"
+        # Not a quarterly report: the recommendations status report of the statutory reviews and the
+        # PCC, as of the day it is rendered (its quarter is the one it was asked for in).
+        RECOMMENDATIONS = "recommendations", "Recommendations status report"
+
+    QUARTERLY = (Kind.DRAFT, Kind.ISSUE)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -146,7 +151,7 @@ class ReportJob(QuarterFields):
     FINISHED = (Status.READY, Status.FAILED)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="report_jobs")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DRAFT)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRAFT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,6 +190,8 @@ class ReportJob(QuarterFields):
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.RECOMMENDATIONS:
+            return f"{self.get_kind_display()} for {self.partnership} ({self.status})"
         return f"{self.get_kind_display()} {self.quarter.label} report for {self.partnership} ({self.status})"
 
     def get_absolute_url(self) -> str:

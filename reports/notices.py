@@ -34,9 +34,16 @@ def report_ready(job: ReportJob) -> None:
     officers) hears that it is ready, or that it could not be made and why."""
     partnership, quarter = job.partnership, job.quarter
     report = f"the {quarter.label} quarterly monitoring report of {partnership.name}"
+    what = f"{quarter.label} report"
+    if job.kind == ReportJob.Kind.RECOMMENDATIONS:
+        report = f"the recommendations status report of {partnership.name}"
+        what = "Recommendations status report"
     if job.status != ReportJob.Status.READY:
-        subject = f"{quarter.label} report could not be rendered: {partnership.name}"
+        subject = f"{what} could not be rendered: {partnership.name}"
         body = f"{report[0].upper()}{report[1:]} could not be rendered. {job.error}"
+    elif job.kind == ReportJob.Kind.RECOMMENDATIONS:
+        subject = f"{what} ready: {partnership.name}"
+        body = f"The PDF of {report} that you asked for is ready."
     else:
         issued = job.kind == ReportJob.Kind.ISSUE
         subject = f"{'Issued' if issued else 'Draft'} {quarter.label} report ready: {partnership.name}"

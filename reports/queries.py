@@ -45,7 +45,8 @@ def jobs_in(partnership: Partnership) -> QuerySet[ReportJob]:
 
 
 def jobs_of(partnership: Partnership, quarter: Quarter | None = None, limit: int = 10) -> list[ReportJob]:
-    jobs = jobs_in(partnership)
+    """The partnership's latest requests for its quarterly reports (of ``quarter``, if given)."""
+    jobs = jobs_in(partnership).filter(kind__in=ReportJob.QUARTERLY)
     if quarter is not None:
         jobs = jobs.filter(year=quarter.year, number=quarter.number)
     return list(jobs.order_by("-created", "-pk")[:limit])

@@ -30,7 +30,7 @@ from csp_portal.organisations.models import Partnership, User
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
 
-from . import notices, rendering, snapshot
+from . import notices, rendering, review_reports, snapshot
 from .models import Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def rerender_version(version: ReportVersion) -> Produced:
 def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | None, kind: str) -> ReportJob:
     """Queue the quarterly report for rendering: a draft to check, or the next issued version.
     The job row is written now and the task sent once it is committed."""
-    if kind not in ReportJob.Kind.values:
+    if kind not in ReportJob.QUARTERLY:
         raise ValidationError({"kind": "Choose whether to make a draft or issue the report"})
     if quarter > Quarter.current():
         raise ValidationError({"quarter": f"{quarter.label} has not started yet."})
@@ -122,16 +122,32 @@ def request_report(partnership: Partnership, quarter: Quarter, *, actor: User | 
             raise ValidationError(
                 {"kind": f"The {quarter.label} report is being issued already: wait for it to finish"}
             )
-        job = ReportJob.objects.create(
-            partnership=partnership,
-            year=quarter.year,
-            number=quarter.number,
-            kind=kind,
-            requested_by=actor,
-            stage=WAITING,
-        )
-        transaction.on_commit(lambda: dispatch(job.pk))
+        return _queued_job(partnership, quarter, kind=kind, requested_by=actor)
+
+
+def _queued_job(partnership: Partnership, quarter: Quarter, **values) -> ReportJob:
+    """A job row written now, its task sent once the transaction commits."""
+    job = ReportJob.objects.create(
+        partnership=partnership, year=quarter.year, number=quarter.number, stage=WAITING, **values
+    )
+    transaction.on_commit(lambda: dispatch(job.pk))
     return job
+
+
+@transaction.atomic
+def request_recommendations_report(partnership: Partnership, *, actor: User | None) -> ReportJob:
+    """Queue the recommendations status report's PDF (as of the day it is rendered); the job is
+    filed under the quarter it was asked in."""
+    return _queued_job(partnership, Quarter.current(), kind=ReportJob.Kind.RECOMMENDATIONS, requested_by=actor)
+
+
+def produce_recommendations(partnership: Partnership, *, stage=lambda text: None) -> Produced:
+    """The recommendations status report of ``partnership`` from today's data, as a tagged PDF in
+    the quarterly report's fonts and styles."""
+    stage("Reading the recommendations, their actions and returns")
+    html = review_reports.render_pdf_html(review_reports.recommendations_report(partnership))
+    stage("Laying out the pages")
+    return Produced({}, html, rendering.render_pdf(html))
 
 
 def dispatch(job_id: int) -> bool:
@@ -218,6 +234,8 @@ def run_job(job_id: int, *, final_attempt: bool = True, notify: bool = True) -> 
 
 def _render(job: ReportJob) -> Produced:
     quarter = job.quarter
+    if job.kind == ReportJob.Kind.RECOMMENDATIONS:
+        return produce_recommendations(job.partnership, stage=lambda text: _set_stage(job.pk, text))
     if job.kind == ReportJob.Kind.ISSUE:
         latest = ReportVersion.objects.filter(partnership=job.partnership, year=quarter.year, number=quarter.number)
         version = (latest.aggregate(top=Max("version"))["top"] or 0) + 1
@@ -410,13 +428,4 @@ def draft_quarter_end_reports(today: date | None = None) -> list[ReportJob]:
 
 
 def _scheduled_job(partnership: Partnership, quarter: Quarter) -> ReportJob:
-    job = ReportJob.objects.create(
-        partnership=partnership,
-        year=quarter.year,
-        number=quarter.number,
-        kind=ReportJob.Kind.DRAFT,
-        scheduled=True,
-        stage=WAITING,
-    )
-    transaction.on_commit(lambda: dispatch(job.pk))
-    return job
+    return _queued_job(partnership, quarter, kind=ReportJob.Kind.DRAFT, scheduled=True)

@@ -3,7 +3,7 @@ board's decisions and its meetings."""
 
 from django.urls import path
 
-from . import meeting_views, views
+from . import meeting_views, review_views, views
 
 app_name = "reports"
 
@@ -31,4 +31,11 @@ urlpatterns = [
     path(meeting + "edit/", meeting_views.meeting_edit, name="meeting_edit"),
     path(meeting + "attendance/", meeting_views.meeting_attendance, name="meeting_attendance"),
     path(meeting + "meeting.ics", meeting_views.meeting_ics, name="meeting_ics"),
+    # Statutory reviews: the recommendations status report, the ASB Case Review figures, the county roll-up
+    path("recommendations/", review_views.recommendations_report, name="recommendations_report"),
+    path("recommendations/recommendations.csv", review_views.recommendations_csv, name="recommendations_csv"),
+    path("recommendations/request/", review_views.recommendations_request, name="recommendations_request"),
+    path("reviews/asb-figures/", review_views.asb_figures, name="asb_figures"),
+    path("reviews/asb-figures.csv", review_views.asb_figures_csv, name="asb_figures_csv"),
+    path("reviews/county/", review_views.review_rollup, name="review_rollup"),
 ]

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplans.queries import reporting_quarter
@@ -225,6 +226,7 @@ def job_state(job: ReportJob) -> dict:
         "download_url": job.download_url or "",
         "pages": job.pages,
         "version": job.result.version if job.result_id else None,
+        "what": "recommendations status report" if job.kind == ReportJob.Kind.RECOMMENDATIONS else "",
     }
 
 
@@ -252,6 +254,9 @@ def report_job_download(request, slug: str, job_id: int):
         raise Http404("This report is not ready.")
     if job.result_id:
         return redirect(job.result.get_absolute_url())
+    if job.kind == ReportJob.Kind.RECOMMENDATIONS:
+        day = timezone.localtime(job.finished or job.created).date()
+        return _pdf_response(job.pdf, f"{job.partnership.slug}-recommendations-{day.isoformat()}-{job.pk}.pdf")
     return _pdf_response(job.pdf, f"{job.partnership.slug}-{job.quarter.slug}-draft-{job.pk}.pdf")
 
 

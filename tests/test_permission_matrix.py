@@ -284,6 +284,15 @@ reports:meeting_attendance                  GET    302  404  200 404  403  404  
 reports:meeting_attendance                  POST   302  404  302 404  403  404   403 404  403 404  302 403
 reports:calendar_subscribe                  GET    302  404  200 404  200  404   200 404  200 404  200 200
 reports:calendar_subscribe                  POST   302  404  200 404  200  404   200 404  200 404  200 200
+# statutory reviews' reports: every role reads recommendations' progress and the ASB figures (never a
+# case file); officers ask for the recommendations report's PDF. A district's county roll-up says it has none.
+reports:recommendations_report              GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:recommendations_csv                 GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:recommendations_request             GET    302  405  405 405  405  405   405 405  405 405  405 405
+reports:recommendations_request             POST   302  404  302 404  403  404   403 404  403 404  302 403
+reports:asb_figures                         GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:asb_figures_csv                     GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:review_rollup                       GET    302  404  200 404  200  404   200 404  200 404  200 200
 # a calendar app reads a person's meetings at a secret address without signing in; this one is no one's
 calendar_feed                               GET    404  404  404 404  404  404   404 404  404 404  404 404
 calendar_feed                               POST   405  405  405 405  405  405   405 405  405 405  405 405

@@ -35,7 +35,7 @@
       link.className = 'govuk-link govuk-!-font-weight-bold'
       link.href = state.download_url
       link.setAttribute('download', '')
-      var what = state.version ? 'issued report, version ' + state.version : 'draft report'
+      var what = state.what || (state.version ? 'issued report, version ' + state.version : 'draft report')
       link.textContent = 'Download the ' + what + ' (PDF, ' + state.pages + (state.pages === 1 ? ' page)' : ' pages)')
       p.appendChild(link)
       result.appendChild(p)
