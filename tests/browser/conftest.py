@@ -1,14 +1,14 @@
 """End-to-end tests: Playwright drives Debian's Chromium against a live server, and axe-core checks
 every page against WCAG 2.2 AA."""
 
-import io
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests import demo_copy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -89,7 +89,7 @@ class Visit:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", "--password", DEMO_PASSWORD, stdout=io.StringIO())
+    demo_copy.load_demo(DEMO_PASSWORD)
 
 
 @pytest.fixture
