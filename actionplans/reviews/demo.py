@@ -7,8 +7,11 @@ and a recommendation of the Police and Crime Commissioner, accepted, answered an
 
 The partnership officer is every review's officer; the demo lead sits on the homicide review's panel;
 the board member has no review role, so sees the recommendations' progress and not the case files.
-The recommendations' actions are written through the action services and their returns written,
-submitted and accepted as the leads and the officer would, so they live in the plan's machinery.
+Everything is written through the services the pages use, as the officer and the leads would:
+the register's (a review started, its dates and decisions, its rounds, its people), the
+recommendations' (added, the PCC's received then considered, each turned into an action), and the
+action plans' (returns written, submitted and accepted), so their rules hold and their history
+names who did what.
 
 Dates are counted back from the day the demo is loaded. Loading it again keeps what is there: a
 review, a recommendation, an action or a return the demo finds is left as it is.
@@ -25,17 +28,19 @@ from django.utils import timezone
 from actionplans import services as action_services
 from actionplans.models import Action, ProgressReturn
 from actionplans.queries import reporting_quarter
-from csp_portal import writes
 from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Agency, Partnership, User
 from csp_portal.quarters import Quarter
 
-from .models import QualityAssuranceRound, Recommendation, Review, ReviewRole
+from . import recommendation_services as recommendations
+from . import services
+from .models import Recommendation, Review, ReviewRole
 
 DATA = read_data(__file__, "demo_reviews.toml")
-REVIEW_TEXT = ("kind", "reference", "summary", "decision", "decision_reasons", "chair", "panel", "threshold")
-REVIEW_TEXT += ("threshold_reasons", "outcome")
-RECOMMENDATION_TEXT = ("number", "text", "scope", "level", "sent_to", "decision")
+REVIEW_TEXT = ("decision", "decision_reasons", "chair", "panel", "threshold", "threshold_reasons", "outcome")
+LATER = ("published_on",)  # recorded once the Home Office panel has approved the report
+RECOMMENDATION_TEXT = ("number", "text", "scope", "level", "sent_to")
+CONSIDERATION = ("decision", "reasons")  # a PCC recommendation's, recorded once it was considered
 
 
 class _Demo:
@@ -74,49 +79,72 @@ def statutory_reviews(ctx: DemoContext) -> None:
 
 
 def _review(demo: _Demo, spec: dict) -> Review:
+    """The review as its officer would record it, through the register's services: started, its
+    dates and decisions, the quality-assurance rounds, then the publication."""
     review = Review.objects.filter(partnership=demo.partnership, reference=spec["reference"]).first()
     if review is not None:
         return review
+    dates = demo.dates(spec["days_ago"])
+    first = services.first_date_field(spec["kind"])
+    review = services.start_review(
+        demo.partnership,
+        actor=demo.officer,
+        kind=spec["kind"],
+        reference=spec["reference"],
+        summary=spec["summary"],
+        first_date=dates.pop(first),
+    )
     values = {name: spec[name] for name in REVIEW_TEXT if name in spec}
-    review = Review(partnership=demo.partnership, **values, **demo.dates(spec["days_ago"]))
-    writes.create(review, actor=demo.officer, then=lambda created: None)
+    values |= {name: day for name, day in dates.items() if name not in LATER}
+    services.change_review(review, actor=demo.officer, values=values)
     for round_spec in spec.get("qa_rounds", []):
-        qa_round = QualityAssuranceRound(
-            review=review,
-            submitted_on=demo.day(round_spec["submitted_days_ago"]),
-            outcome=round_spec["outcome"],
-            outcome_on=demo.day(round_spec["outcome_days_ago"]),
-            feedback=round_spec["feedback"],
-        )
-        writes.create(qa_round, actor=demo.officer, then=lambda created: None)
+        values = {
+            "submitted_on": demo.day(round_spec["submitted_days_ago"]),
+            "outcome": round_spec["outcome"],
+            "outcome_on": demo.day(round_spec["outcome_days_ago"]),
+            "feedback": round_spec["feedback"],
+        }
+        services.add_qa_round(review, actor=demo.officer, values=values)
+    if later := {k: v for k, v in dates.items() if k in LATER}:
+        services.change_review(review, actor=demo.officer, values=later)
     demo.created["reviews"] += 1
     return review
 
 
 def _role(demo: _Demo, review: Review, user: User, role: str) -> None:
     if not ReviewRole.objects.filter(review=review, user=user).exists():
-        writes.create(ReviewRole(review=review, user=user, role=role), actor=demo.officer, then=lambda created: None)
+        services.add_review_role(review, actor=demo.officer, person=user, role=role)
 
 
 def _recommendation(demo: _Demo, review: Review | None, spec: dict) -> Recommendation:
     found = Recommendation.objects.filter(partnership=demo.partnership, review=review)
     recommendation = (found.filter(number=spec.get("number", 1)) if review else found.filter(text=spec["text"])).first()
     if recommendation is None:
-        values = {name: spec[name] for name in RECOMMENDATION_TEXT if name in spec}
-        recommendation = Recommendation(
-            partnership=demo.partnership,
-            review=review,
-            agency=Agency.objects.get(name=spec["agency"]) if "agency" in spec else None,
-            due_date=demo.day(spec.get("due_days_ago")),
-            sent_on=demo.day(spec.get("sent_days_ago")),
-            **values,
-            **demo.dates(spec.get("days_ago", {})),
-        )
-        writes.create(recommendation, actor=demo.officer, then=lambda created: None)
+        recommendation = _record(demo, review, spec)
         demo.created["recommendations"] += 1
     for action_spec in spec.get("actions", []):
         _action(demo, recommendation, action_spec)
     return recommendation
+
+
+def _record(demo: _Demo, review: Review | None, spec: dict) -> Recommendation:
+    """A review's recommendation as its officer adds it; the PCC's as received, then as considered
+    and answered."""
+    values = {name: spec[name] for name in RECOMMENDATION_TEXT if name in spec}
+    values |= {
+        "agency": Agency.objects.get(name=spec["agency"]) if "agency" in spec else None,
+        "due_date": demo.day(spec.get("due_days_ago")),
+        "sent_on": demo.day(spec.get("sent_days_ago")),
+    }
+    if review is not None:
+        return recommendations.add_recommendation(review, actor=demo.officer, values=values)
+    dates = demo.dates(spec["days_ago"])
+    values["received_on"] = dates.pop("received_on")
+    received = recommendations.receive_pcc_recommendation(demo.partnership, actor=demo.officer, values=values)
+    considered = {name: spec[name] for name in CONSIDERATION if name in spec} | dates
+    recommendations.change_recommendation(received, actor=demo.officer, values=considered)
+    received.refresh_from_db()
+    return received
 
 
 def _action(demo: _Demo, recommendation: Recommendation, spec: dict) -> None:
@@ -131,7 +159,7 @@ def _action(demo: _Demo, recommendation: Recommendation, spec: dict) -> None:
         "due_date": demo.day(spec["due_days_ago"]),
         "status": Action.Status.IN_PROGRESS,
     }
-    action = action_services.add_recommendation_action(recommendation, actor=demo.officer, values=values)
+    action = recommendations.add_action(recommendation, actor=demo.officer, values=values)
     demo.created["actions"] += 1
     returns = [(demo.reporting + row["quarter"], row) for row in spec.get("returns", [])]
     if returns:
