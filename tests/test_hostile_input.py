@@ -34,6 +34,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from actionplans.queries import reporting_quarter
+from actionplans.reviews.models import Review, ReviewDocument
 from assessments import charts
 from assessments.models import AnnualReview, CrimeImport, HarmWeight, Indicator, IndicatorValue, StrategicAssessment
 from csp_portal.notifications.models import Kind, Notification
@@ -46,7 +47,7 @@ from .conftest import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["priorities", "actionplans", "assessments", "reports", "organisations", "notifications"]
+APPS = ["priorities", "actionplans", "assessments", "reports", "organisations", "notifications", "reviews"]
 
 # Text fields left out, and why: they never reach a page, or cannot hold markup at all.
 EXCLUDED = {
@@ -212,6 +213,9 @@ def rows_the_demo_lacks() -> None:
     CrimeImport.objects.create(
         partnership=assessment.partnership, status=CrimeImport.Status.FAILED, file_names="a.csv", error="Refused"
     )
+    # A review's document (the demo has none): its title is on the case file.
+    review = Review.objects.filter(kind=Review.Kind.DHR).first()
+    ReviewDocument.objects.create(review=review, title="Terms of reference", file="reviews/terms.pdf")
     # The notification list is crawled for the first accounts only (PER_VIEW): each has one.
     for email in DEMO_ACCOUNTS:
         Notification.objects.create(
@@ -253,7 +257,9 @@ def test_markup_in_every_text_field_is_shown_as_text_on_every_page(hostile_demo)
     starts = ["/", "/partnerships/", "/my-actions/", "/admin/", *job_pages(), *typed_in_figures()]
     starts += ["/search/?q=alert"]  # a word of every payload: the search finds rows of each kind
     starts += [
-        f"/partnerships/{slug}/{part}" for slug in slugs for part in ("", "plans/", "evidence/", "actions/", "reports/")
+        f"/partnerships/{slug}/{part}"
+        for slug in slugs
+        for part in ("", "plans/", "evidence/", "actions/", "reports/", "reviews/")
     ]
     data: dict[str, str] = {}
     for user in people.values():

@@ -119,12 +119,6 @@ ASB_ORDER = (
         "Enter the date of the review meeting before the date the outcome was sent",
     ),
     (
-        "appeal_received_on",
-        "outcome_sent_on",
-        "An appeal cannot be received before the outcome was sent",
-        "Enter the date the outcome was sent before an appeal",
-    ),
-    (
         "appeal_decided_on",
         "appeal_received_on",
         "The appeal cannot be decided before it was received",
@@ -222,7 +216,28 @@ def _homicide_rules(values: dict, rounds: Sequence[QualityAssuranceRound], probl
         )
 
 
+# An appeal follows the outcome sent to the applicant or, where the threshold was not met, that decision.
+APPEAL_AFTER_OUTCOME = (
+    (
+        "appeal_received_on",
+        "outcome_sent_on",
+        "An appeal cannot be received before the outcome was sent",
+        "Enter the date the outcome was sent before an appeal",
+    ),
+)
+APPEAL_AFTER_THRESHOLD = (
+    (
+        "appeal_received_on",
+        "threshold_decided_on",
+        "An appeal cannot be received before the threshold was decided",
+        "Enter the date the threshold was decided before an appeal",
+    ),
+)
+
+
 def _asb_rules(values: dict, problems: Problems) -> None:
+    not_met = values.get("threshold") == Review.Threshold.NOT_MET
+    _order(values, APPEAL_AFTER_THRESHOLD if not_met else APPEAL_AFTER_OUTCOME, problems)
     if values.get("meeting_on") and values.get("threshold") != Review.Threshold.MET:
         _add(problems, "meeting_on", "A review meeting is held only when the threshold is met")
     if values.get("outcome_sent_on") and not (values.get("outcome") or "").strip():

@@ -359,8 +359,8 @@ def test_every_contradiction_of_an_asb_case_review_is_refused_at_once(login, cas
         threshold_decided_on=date(2025, 3, 1),  # before the application
         meeting_on=date(2025, 3, 20),  # threshold not met
         outcome_sent_on=date(2025, 3, 19),  # before the meeting, and no outcome
-        appeal_received_on=date(2025, 3, 18),  # before the outcome was sent
-        appeal_decided_on=date(2025, 3, 17),  # before the appeal
+        appeal_received_on=date(2025, 2, 28),  # before the threshold decision it appeals
+        appeal_decided_on=date(2025, 2, 27),  # before the appeal
         closed_on=date(2025, 3, 16),
     )
     assert errors_of(response) == [
@@ -369,13 +369,21 @@ def test_every_contradiction_of_an_asb_case_review_is_refused_at_once(login, cas
         "A review meeting is held only when the threshold is met",
         "Enter the outcome sent to the applicant",
         "The outcome cannot be sent before the review meeting",
-        "An appeal cannot be received before the outcome was sent",
+        "An appeal cannot be received before the threshold was decided",
         "Choose the appeal's outcome",
         "The appeal cannot be decided before it was received",
         "The review cannot be closed before 'review meeting held' (20 March 2025)",
     ]
     asb.refresh_from_db()
     assert asb.threshold == "" and asb.history.count() == 1
+
+
+def test_after_a_review_meeting_an_appeal_follows_the_outcome_sent(login, cast, asb):
+    asb.threshold, asb.threshold_decided_on, asb.threshold_reasons = "met", date(2025, 3, 10), "Met."
+    asb.meeting_on, asb.outcome, asb.outcome_sent_on = date(2025, 4, 1), "A plan.", date(2025, 4, 3)
+    asb.save()
+    response = edit(login(cast.officer), asb, appeal_received_on=date(2025, 4, 2))
+    assert errors_of(response) == ["An appeal cannot be received before the outcome was sent"]
 
 
 # -- People -------------------------------------------------------------------------------------------
