@@ -38,6 +38,11 @@ def roles_on(review: Review) -> QuerySet[ReviewRole]:
     return ReviewRole.objects.filter(review=review).select_related("user", "review__partnership")
 
 
+def people_on(review: Review) -> list[ReviewRole]:
+    """The review's people, officers first, then chairs and panel members, by name."""
+    return list(roles_on(review).order_by("role", "user__full_name", "id"))
+
+
 def documents_of(review: Review) -> QuerySet[ReviewDocument]:
     return ReviewDocument.objects.filter(review=review).select_related("uploaded_by")
 
@@ -112,7 +117,7 @@ def case_file(review: Review, today: date | None = None) -> CaseFile:
         stage=clocks.stage_of(review, rounds),
         clocks=clocks.clocks_of(review, rounds, timescales, today),
         rounds=rounds,
-        roles=list(roles_on(review).order_by("role", "user__full_name", "id")),
+        roles=people_on(review),
         documents=list(documents_of(review)),
         local_timescales=timescales is not None,
     )

@@ -165,8 +165,10 @@ def qa_round_edit(request, slug: str, review_id: int, qa_round_id: int):
 
 
 def _roles_page(request, review: Review, form: ReviewRoleAddForm, refusal: list[str] = ()):
-    case_roles = list(queries.roles_on(review).order_by("role", "user__full_name", "id"))
-    rows = [(role, ReviewRoleForm(initial={"role": role.role}, prefix=f"role-{role.pk}")) for role in case_roles]
+    rows = [
+        (role, ReviewRoleForm(initial={"role": role.role}, prefix=f"role-{role.pk}"))
+        for role in queries.people_on(review)
+    ]
     return render(
         request,
         "reviews/review_roles.html",
