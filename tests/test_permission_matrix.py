@@ -54,6 +54,7 @@ from django.utils import timezone
 
 from actionplans.models import ProgressReturn
 from actionplans.reviews.models import QualityAssuranceRound, Review, ReviewDocument, ReviewRole
+from actionplans.reviews.models import Recommendation as ReviewRecommendation
 from assessments.forms import PARTS
 from assessments.models import CrimeImport, Indicator, Recommendation
 from csp_portal.notifications.kinds import Kind
@@ -321,6 +322,20 @@ reviews:review_role_remove                  POST   302  404  302 404  404  404  
 reviews:review_document_add                 GET    302  404  200 404  404  404   404 404  404 404  200 404
 reviews:review_document_add                 POST   302  404  200 404  404  404   404 404  404 404  200 404
 reviews:review_document_download            GET    302  404  200 404  404  404   404 404  404 404  200 404
+# recommendations' progress is every role's, never the case file behind it; the review's officer (here the
+# partnership's officer) adds and changes its recommendations and turns them into actions; officers keep the
+# PCC's register. The PCC's recommendation's own pages: PCC_MATRIX below.
+reviews:recommendation_list                 GET    302  404  200 404  200  404   200 404  200 404  200 200
+reviews:recommendation_detail               GET    302  404  200 404  200  404   200 404  200 404  200 200
+reviews:recommendation_add                  GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_add                  POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_edit                 GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_edit                 POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_action_add           GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_action_add           POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:pcc_register                        GET    302  404  200 404  200  404   200 404  200 404  200 200
+reviews:pcc_recommendation_add              GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:pcc_recommendation_add              POST   302  404  200 404  403  404   403 404  403 404  200 403
 
 # -- My actions: each person's own, across their partnerships
 my_actions                                  GET    302  200  200 200  200  200   200 200  200 200  200 200
@@ -490,8 +505,10 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
     job.pdf.save(f"{partnership.slug}-draft.pdf", ContentFile(A_PDF), save=False)
     job.save()
     review_objects = _review_of(partnership, person)
+    recommendations = _recommendations_of(review_objects["review_id"], partnership, lead=lead, person=person)
     return {
         **review_objects,
+        **recommendations,
         "slug": partnership.slug,
         "plan_id": plan.pk,
         "priority_id": priority.pk,
@@ -552,6 +569,36 @@ def _review_of(partnership: Partnership, officer: User) -> dict:
         "document_id": document.pk,
         "review_document": document,
     }
+
+
+def _recommendations_of(review_id: int, partnership: Partnership, *, lead: User | None, person: User) -> dict:
+    """A national recommendation of the review, with an action signed off by an accepted Complete
+    return (its evidence on the recommendation's page), and a PCC's recommendation, accepted and answered."""
+    recommendation = ReviewRecommendation.objects.create(
+        partnership=partnership, review_id=review_id, text="Train GPs.", level="national", sent_to="Home Office"
+    )
+    action = ActionFactory(priority=None, recommendation=recommendation, title="GP training", lead_user=lead)
+    ProgressReturn.objects.create(
+        action=action,
+        year=QUARTER.year,
+        number=QUARTER.number,
+        rag=ProgressReturn.Rag.COMPLETE,
+        percent_complete=100,
+        narrative="All GPs trained.",
+        status=ProgressReturn.Status.ACCEPTED,
+        reviewed_by=person,
+        reviewed_at=timezone.now(),
+    )
+    pcc = ReviewRecommendation.objects.create(
+        partnership=partnership,
+        text="Fund a youth worker.",
+        received_on=QUARTER.start,
+        considered_on=QUARTER.start,
+        decision="partly",
+        reasons="Half the cost.",
+        response_sent_on=QUARTER.end,
+    )
+    return {"recommendation_id": recommendation.pk, "pcc_recommendation_id": pcc.pk}
 
 
 def _people_of(partnership: Partnership, person: User) -> dict:
@@ -735,6 +782,7 @@ OBJECT_ARGUMENTS = (
     "qa_round_id",
     "review_role_id",
     "document_id",
+    "recommendation_id",
 )
 SWAPS = [(view, name) for view, converters in ROUTES.items() for name in OBJECT_ARGUMENTS if name in converters]
 
@@ -749,6 +797,29 @@ def test_another_partnerships_object_is_not_found_at_ones_own_address(world, vie
     mixed = {**world.own, key: world.other[key]}
     method = "POST" if EXPECTED[view, "GET"]["adm"] == 405 else "GET"
     assert ask(world, view, method, "adm", objects=mixed).status == 404
+
+
+# A PCC's recommendation has no review: its officers are the partnership's (read with the same columns).
+PCC_MATRIX = """
+view                                        method anon none off offX lead leadX brd brdX ana anaX adm cty
+reviews:recommendation_detail               GET    302  404  200 404  200  404   200 404  200 404  200 200
+reviews:recommendation_edit                 GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_edit                 POST   302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_action_add           GET    302  404  200 404  403  404   403 404  403 404  200 403
+reviews:recommendation_action_add           POST   302  404  200 404  403  404   403 404  403 404  200 403
+"""
+
+
+def test_a_pcc_recommendations_pages_answer_as_their_table_says(world):
+    wrong = []
+    for (view, method), answers in parse(PCC_MATRIX).items():
+        for column, expected in answers.items():
+            objects = world.own if COLUMNS[column].own else world.other
+            objects = {**objects, "recommendation_id": objects["pcc_recommendation_id"]}
+            answer = ask(world, view, method, column, objects=objects)
+            if answer.status != expected:
+                wrong.append(f"  {view} {method} {column:<6} expected {expected}, got {answer.status}{answer.error}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("part", sorted(PARTS))
