@@ -56,6 +56,7 @@ SKIPPED_VIEWS = {
     "reports:report_job_status",
     "reports:meeting_ics",
     "reports:calendar_feed",
+    "reviews:review_document_download",
 }
 SKIPPED_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".docx")
 
