@@ -42,6 +42,8 @@ class _RecommendationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].validators.append(MinValueValidator(1))
+        # GOV.UK's whole-number input: a text box asking phones for digits, which shows back what was typed.
+        self.fields["number"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
 
     def validate_unique(self) -> None:
         pass

@@ -15,6 +15,7 @@ from actionplans.models import Action
 from actionplans.reviews import recommendation_services as services
 from actionplans.reviews.models import Recommendation
 from tests.reviews.test_recommendations import act_on, post_form, url
+from tests.test_html_validity import check
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +195,24 @@ def test_only_officers_keep_the_register_and_everyone_reads_it(login, cast, pcc)
         assert client.post(url("recommendation_edit", pcc.pk), considered(decision="accepted")).status_code == 403
     assert login(cast.admin).get(url("recommendation_edit", pcc.pk)).status_code == 200
     assert login(cast.csr_officer).get(url("recommendation_edit", pcc.pk)).status_code == 404
+
+
+def test_the_pcc_pages_are_valid_html(login, cast, pcc, tmp_path):
+    """The permission matrix's HTML crawl sees a review's recommendation; these are the PCC's own
+    pages: the register, the consideration form (empty and with its errors), and a page refusing actions."""
+    client = login(cast.officer)
+    pages = [
+        client.get(url("pcc_register")),
+        client.get(url("pcc_recommendation_add")),
+        client.post(url("pcc_recommendation_add"), {"number": "x"}),
+        client.get(url("recommendation_edit", pcc.pk)),
+        client.post(url("recommendation_edit", pcc.pk), considered(decision="not_accepted")),
+        client.get(url("recommendation_action_add", pcc.pk)),
+        client.get(url("recommendation_detail", pcc.pk)),
+    ]
+    files = []
+    for number, response in enumerate(pages):
+        assert response.status_code == 200
+        files.append(tmp_path / f"page-{number}.html")
+        files[-1].write_text(response.content.decode(), encoding="utf-8")
+    assert [(item["url"].rsplit("/", 1)[-1], item["message"]) for item in check(files)] == []
