@@ -495,3 +495,21 @@ def test_a_panel_member_sees_the_case_file_without_change_links(login, cast, dhr
     assert "DHR 2025/01" in page and "Change dates and decisions" not in page
     listing = login(cast.lead).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
     assert "DHR 2025/01" in listing and "Start a review" not in listing
+
+
+def test_the_register_lists_ones_reviews_with_their_stage_and_what_is_overdue(login, cast, dhr, asb):
+    make_review(cast.lancaster, None, reference="DHR 2025/09", notified_on=timezone.localdate())
+    page = login(cast.officer).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
+    assert "2 reviews" in page and "DHR 2025/09" not in page  # no role on it
+    assert "Decide whether to hold a review, by 5 February 2025" in page
+    assert "Decide whether the threshold is met, by 17 March 2025" in page  # ten working days
+    assert page.count('<strong class="govuk-tag govuk-tag--red">Overdue</strong>') == 2
+    assert "Awaiting decision" in page and "Awaiting threshold decision" in page
+    admin_page = login(cast.admin).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
+    assert "3 reviews" in admin_page and "Decide whether to hold a review, by " in admin_page
+    board_page = login(cast.board_member).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
+    assert (
+        "You have a role on none of this partnership&#x27;s reviews" in board_page
+        or "You have a role on none" in board_page
+    )
+    assert "Start a review" not in board_page
