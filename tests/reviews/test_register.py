@@ -508,8 +508,5 @@ def test_the_register_lists_ones_reviews_with_their_stage_and_what_is_overdue(lo
     admin_page = login(cast.admin).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
     assert "3 reviews" in admin_page and "Decide whether to hold a review, by " in admin_page
     board_page = login(cast.board_member).get(reverse("reviews:review_list", args=["lancaster"])).content.decode()
-    assert (
-        "You have a role on none of this partnership&#x27;s reviews" in board_page
-        or "You have a role on none" in board_page
-    )
+    assert "You have a role on none" in board_page
     assert "Start a review" not in board_page
