@@ -110,7 +110,8 @@ class PccRecommendationForm(_RecommendationForm):
         }
         help_texts = {
             "text": "As the PCC words it. " + NO_NAMES,
-            "reasons": "Why the partnership will not act on it, or not in full. Needed unless it is accepted.",
+            "reasons": "Why the partnership will not act on it, or not in full. Needed unless it is accepted. "
+            + NO_NAMES,
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 5}), "reasons": forms.Textarea(attrs={"rows": 4})}
         error_messages = {"text": TEXT, "number": NUMBER}

@@ -425,3 +425,28 @@ def test_the_list_and_a_recommendation_run_a_fixed_number_of_queries(login, cast
         )
     Action.objects.filter(recommendation=first).update(status=Action.Status.IN_PROGRESS)
     assert [queries_for(client, page) for page in pages] == few
+
+
+def test_the_chair_changes_them_and_a_panel_member_or_another_reviews_chair_only_reads(login, cast, review):
+    recommendation = recommend(review, cast.officer)
+    other = Review.objects.create(partnership=cast.lancaster, kind=Review.Kind.ASB, reference="ASB 2025/04")
+    chair, panel, elsewhere = cast.lead, cast.board_member, cast.analyst
+    ReviewRole.objects.create(review=review, user=chair, role=ReviewRole.Kind.CHAIR)
+    ReviewRole.objects.create(review=review, user=panel, role=ReviewRole.Kind.PANEL)
+    ReviewRole.objects.create(review=other, user=elsewhere, role=ReviewRole.Kind.CHAIR)
+    assert login(chair).get(url("recommendation_add", review.pk)).status_code == 200
+    assert login(chair).get(url("recommendation_edit", recommendation.pk)).status_code == 200
+    reader = login(panel)
+    assert reader.get(url("recommendation_add", review.pk)).status_code == 403
+    assert reader.get(url("recommendation_edit", recommendation.pk)).status_code == 403
+    assert f'href="{review.get_absolute_url()}"' in reader.get(url("recommendation_list")).content.decode()
+    # the county analyst chairs the ASB review: a role on one review changes nothing of another
+    assert login(elsewhere).get(url("recommendation_edit", recommendation.pk)).status_code == 403
+    assert login(elsewhere).get(url("recommendation_add", other.pk)).status_code == 200
+
+
+def test_the_case_file_page_shows_them_to_the_reviews_people(login, cast, review, police):
+    recommendation = recommend(review, cast.officer)
+    act_on(recommendation, cast.officer, cast.lead, police)
+    page = login(cast.officer).get(review.get_absolute_url()).content.decode()
+    assert "Train GPs in asking about abuse." in page and url("recommendation_add", review.pk) in page
