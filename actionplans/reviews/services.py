@@ -322,7 +322,8 @@ def change_review(review: Review, *, actor: User, values: dict) -> bool:
 # -- Quality-assurance rounds ------------------------------------------------------------------------
 
 
-def _new_round_problem(rounds: Sequence[QualityAssuranceRound]) -> str | None:
+def new_round_problem(rounds: Sequence[QualityAssuranceRound]) -> str | None:
+    """Why no new round can be sent now (the last one approved, or awaiting its outcome), or None."""
     if not rounds:
         return None
     last = rounds[-1].outcome
@@ -345,7 +346,7 @@ def qa_round_problems(
     today = today or timezone.localdate()
     problems: Problems = {}
     index = next((i for i, r in enumerate(rounds) if r.pk == editing.pk), len(rounds)) if editing else len(rounds)
-    if editing is None and (message := _new_round_problem(rounds)):
+    if editing is None and (message := new_round_problem(rounds)):
         problems["__all__"] = message
     sent, outcome, outcome_on = values.get("submitted_on"), values.get("outcome"), values.get("outcome_on")
     for name, value in (("submitted_on", sent), ("outcome_on", outcome_on)):

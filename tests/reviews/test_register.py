@@ -314,6 +314,11 @@ def test_a_new_round_follows_only_a_resubmit(login, cast, reported):
     assert errors_of(post_round(client, reported, date(2025, 12, 1))) == [
         "The panel approved the report: no further round is sent"
     ]
+    case_file = client.get(reverse("reviews:review_detail", args=[reported.partnership.slug, reported.pk]))
+    assert "The panel approved the report: no further round is sent." in case_file.content.decode()
+    assert (
+        reverse("reviews:qa_round_add", args=[reported.partnership.slug, reported.pk]) not in case_file.content.decode()
+    )
     # The first round's resubmit is what the second answers: it stays Resubmit.
     response = post_round(client, reported, date(2025, 7, 2), "approved", date(2025, 9, 1), round_id=waiting.pk)
     assert errors_of(response) == ["Another round followed this one: its outcome stays Resubmit"]

@@ -105,7 +105,8 @@ def review_detail(request, slug: str, review_id: int):
         {
             "partnership": review.partnership,
             "review": review,
-            "case": queries.case_file(review),
+            "case": (case := queries.case_file(review)),
+            "new_round_refused": services.new_round_problem(case.rounds),
             "can_change": request.user.has_perm(CHANGE, review),
             "working_days_hint": clocks.WORKING_DAYS_HINT,
         },
