@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from actionplans.forms import ActionDateField
 from csp_portal import uploads
@@ -91,7 +92,7 @@ class StartReviewForm(forms.Form):
 
 
 def _date_fields(names) -> dict:
-    return {name: DateField(label=str(Review._meta.get_field(name).verbose_name).capitalize()) for name in names}
+    return {name: DateField(label=capfirst(Review._meta.get_field(name).verbose_name)) for name in names}
 
 
 HOMICIDE_DATES = [name for name in services.HOMICIDE_FIELDS if name.endswith("_on")]
