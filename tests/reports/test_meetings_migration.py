@@ -25,6 +25,15 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """The tests after this one, in the same process, expect every migration applied: later ones than
+    AFTER too."""
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_partnerships_meeting_dates_become_meetings():
     lancaster, other = PartnershipFactory(slug="lancaster"), PartnershipFactory(slug="elsewhere")
