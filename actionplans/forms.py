@@ -6,27 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.models import Indicator
 from csp_portal import uploads
+from csp_portal.forms import fields_helper
 from csp_portal.organisations.models import Agency, Partnership, User
 from csp_portal.quarters import Quarter
 from priorities.models import Outcome, Plan, Priority
 
 from .models import Action, FundingAllocation, ProgressReturn
 from .services import ACTION_FIELDS, CHASE_NOTE_LENGTH, RETURN_FIELDS, return_problems
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the templates write the <form>, with its htmx attributes
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
 
 
 class ActionDateField(DateInputField):
@@ -143,7 +135,7 @@ class ActionForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         elif not self.instance.pk:
             self.initial.setdefault("version", 1)
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("title"),
             *([Field.select("outcome")] if fields["outcome"].queryset.exists() else []),
             Field.textarea("activity", rows=3),
@@ -213,7 +205,7 @@ class MoveForm(forms.Form):
             .order_by("-plan__period_start", "order", "id")
         )
         self.fields["priority"].label_from_instance = lambda p: f"{p.title} ({p.plan.title})"
-        self.helper = _helper(Field.select("priority"))
+        self.helper = fields_helper(Field.select("priority"))
 
 
 class FundingForm(forms.ModelForm):
@@ -239,7 +231,7 @@ class FundingForm(forms.ModelForm):
             # An allocation is one source's money for one year: only its amount and notes change.
             self.fields["year"].disabled = True
             self.fields["source"].disabled = True
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.select("year"), Field.text("source"), Field.text("amount", field_width=10), Field.text("notes")
         )
 
@@ -286,7 +278,7 @@ class ReturnForm(forms.ModelForm):
         self.fields["percent_complete"].widget.attrs.update({"inputmode": "numeric", "min": 0, "max": 100})
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 0
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.radios("rag", legend_size=Size.SMALL, inline=False),
             Field.textarea("narrative", rows=5),
             Field.text("percent_complete", field_width=3),
@@ -323,7 +315,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("comment", rows=3))
+        self.helper = fields_helper(Field.textarea("comment", rows=3))
 
 
 class IdsField(forms.Field):
@@ -374,7 +366,7 @@ class ChaseForm(forms.Form):
             (lead.pk, f"{lead.full_name}: {len(owing[lead])} return{'s' if len(owing[lead]) != 1 else ''} owed")
             for lead in leads
         ]
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.checkboxes("leads", legend_size=Size.MEDIUM, small=True),
             Field.textarea("message", rows=5, max_characters=CHASE_NOTE_LENGTH),
         )
@@ -402,7 +394,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = Priority.objects.filter(plan=plan).select_related("plan").order_by("order")
         self.fields["priority"].label_from_instance = lambda p: f"{p.title} ({p.plan.title})"
-        self.helper = _helper(Field("file"), Field.select("priority"))
+        self.helper = fields_helper(Field("file"), Field.select("priority"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

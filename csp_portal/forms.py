@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
 from django import forms
 
 
@@ -44,3 +46,13 @@ def error_links(*forms_and_formsets) -> list[ErrorLink]:
         for bound in fields:
             links += [ErrorLink(error_anchor(bound), error) for error in bound.errors]
     return links
+
+
+def fields_helper(*layout) -> FormHelper:
+    """The crispy helper of a form whose template writes the <form> tag and its CSRF token itself:
+    the fields in ``layout``, in GOV.UK markup."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper

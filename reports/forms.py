@@ -6,13 +6,12 @@ import re
 from datetime import datetime, time
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from csp_portal.forms import error_links, fields_helper  # noqa: F401 - error_links: the GOV.UK error summary's links, shared
 from csp_portal.quarters import Quarter
 from csp_portal.validators import single_line
 
@@ -20,14 +19,6 @@ from . import logos
 from .models import HEX_COLOUR, Decision, Meeting, ReportJob, ReportSettings
 
 LOGO_TYPES = {"PNG", "JPEG"}
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
 
 
 class QuarterField(forms.Field):
@@ -56,7 +47,7 @@ class QuarterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("quarter", field_width=10))
+        self.helper = fields_helper(Field.text("quarter", field_width=10))
 
     def clean_quarter(self):
         quarter = self.cleaned_data["quarter"]
@@ -123,7 +114,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.radios("meeting", legend_size=Size.MEDIUM),
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.textarea("decision", rows=5),
@@ -181,7 +172,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, quarters: list[Quarter], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviews"].choices = [(q.label, f"{q.label} ({q.months})") for q in quarters]
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field("day"),
             Field.text("starts", field_width=5),
             Field.text("ends", field_width=5),
@@ -232,7 +223,7 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attended"].choices = people
         self.fields["apologies"].choices = people
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.checkboxes("attended", legend_size=Size.MEDIUM, small=True),
             Field.checkboxes("apologies", legend_size=Size.MEDIUM, small=True),
         )
@@ -287,7 +278,7 @@ class ReportSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colour"].validators = [HEX_COLOUR]
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.radios("protective_marking", legend_size=Size.MEDIUM),
             Field.text("colour", field_width=10),
             Fieldset(Field("logo"), Field.checkbox("remove_logo"), Field.text("logo_alt"), legend="Logo"),

@@ -4,8 +4,7 @@ shows every problem at once; the services ask again when they write."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,19 +12,11 @@ from django.utils.text import capfirst
 
 from actionplans.forms import ActionDateField
 from csp_portal import uploads
-from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from csp_portal.forms import error_links, fields_helper  # noqa: F401 - error_links: the GOV.UK error summary's links, shared
 from csp_portal.validators import single_line
 
 from . import services
 from .models import NO_NAMES, QualityAssuranceRound, Review, ReviewRole, ReviewTimescales
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the templates write the <form>
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
 
 
 def _show(form: forms.BaseForm, problems: dict[str, str]) -> None:
@@ -73,7 +64,7 @@ class StartReviewForm(forms.Form):
             "For a homicide review, the date the partnership was notified of the death; for an ASB Case Review, the "
             "date the application was received. For example, 31 3 2026"
         )
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.radios("kind", legend_size=Size.SMALL),
             Field.text("reference", field_width=20),
             Field.textarea("summary", rows=3),
@@ -157,7 +148,7 @@ class ReviewForm(forms.ModelForm):
             for name in self.fields:
                 self.initial[name] = getattr(review, name)
         sections = HOMICIDE_SECTIONS if review.is_homicide_review else ASB_SECTIONS
-        self.helper = _helper(
+        self.helper = fields_helper(
             *(
                 Fieldset(*map(_layout_field, names), legend=legend, legend_size=Size.MEDIUM)
                 for legend, names in sections
@@ -204,7 +195,7 @@ class QualityAssuranceRoundForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.review, self.rounds, self.editing = review, rounds, editing
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field("submitted_on"),
             Field.radios("outcome", legend_size=Size.SMALL),
             Field("outcome_on"),
@@ -242,7 +233,7 @@ class ReviewRoleAddForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("email", field_width=30), Field.radios("role", legend_size=Size.SMALL))
+        self.helper = fields_helper(Field.text("email", field_width=30), Field.radios("role", legend_size=Size.SMALL))
 
 
 class ReviewRoleForm(forms.Form):
@@ -252,7 +243,7 @@ class ReviewRoleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.select("role"))
+        self.helper = fields_helper(Field.select("role"))
 
 
 # A document of the case file: PDF, Word (.docx, or the older .doc) or OpenDocument text.
@@ -294,7 +285,7 @@ class ReviewDocumentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("title"), Field("file"))
+        self.helper = fields_helper(Field.text("title"), Field("file"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -325,7 +316,7 @@ class TimescalesForm(forms.ModelForm):
         homicide = [name for name in self.fields if name.startswith("dhr_")]
         asb = [name for name in self.fields if name.startswith("asb_")]
         small = {"field_width": 4}
-        self.helper = _helper(
+        self.helper = fields_helper(
             Fieldset(
                 *[Field.text(name, **small) for name in homicide],
                 legend="Homicide reviews (calendar days)",

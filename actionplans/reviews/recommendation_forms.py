@@ -4,13 +4,13 @@ rules and writes."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.validators import MinValueValidator
 
 from actionplans.forms import NEEDED_UNLESS_DRAFT, ActionDateField
 from actionplans.models import Action
+from csp_portal.forms import fields_helper
 from csp_portal.organisations.models import Partnership
 
 from . import recommendation_queries as queries
@@ -23,14 +23,6 @@ NUMBER = {
     "invalid": "The number must be a whole number, like 3",
     "min_value": "The number must be 1 or more",
 }
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the templates write the <form>
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
 
 
 class _RecommendationForm(forms.ModelForm):
@@ -46,7 +38,7 @@ class _RecommendationForm(forms.ModelForm):
         self.fields["number"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
 
     def validate_unique(self) -> None:
-        pass
+        """Left to the service (see the class's docstring)."""
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
@@ -79,7 +71,7 @@ class RecommendationForm(_RecommendationForm):
         self.fields["agency"].empty_label = "None (multi-agency)"
         self.fields["scope"].widget = forms.RadioSelect(choices=Recommendation.Scope.choices)
         self.fields["level"].widget = forms.RadioSelect(choices=Recommendation.Level.choices)
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("number", field_width=4),
             Field.textarea("text", rows=5),
             Field.radios("scope", legend_size=Size.SMALL, inline=True),
@@ -122,10 +114,10 @@ class PccRecommendationForm(_RecommendationForm):
         if not considering:
             for name in ("considered_on", "decision", "reasons", "response_sent_on"):
                 del self.fields[name]
-            self.helper = _helper(*received, Field("due_date"))
+            self.helper = fields_helper(*received, Field("due_date"))
             return
         self.fields["decision"].widget = forms.RadioSelect(choices=Recommendation.Decision.choices)
-        self.helper = _helper(
+        self.helper = fields_helper(
             *received,
             Field("due_date"),
             Fieldset(
@@ -178,7 +170,7 @@ class RecommendationActionForm(forms.ModelForm):
         self.fields["lead_user"].queryset = queries.people_of(partnership)
         self.fields["lead_user"].empty_label = "Choose the lead person"
         self.fields["lead_user"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("title"),
             Field.textarea("activity", rows=3),
             Field.select("lead_agency"),

@@ -1,12 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from csp_portal.forms import error_links  # noqa: F401 - the GOV.UK error summary's links, shared
+from csp_portal.forms import error_links, fields_helper  # noqa: F401 - error_links: the GOV.UK error summary's links, shared
 from csp_portal.validators import single_line
 
 from .identity import normalise_email
@@ -122,14 +122,6 @@ class TurnOffTwoFactorForm(forms.Form):
 # -- People and agencies ------------------------------------------------------------------------------
 
 
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
-
-
 ROLE_CHOICE = {
     "label": "Role",
     "choices": Role.Kind.choices,
@@ -173,7 +165,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("full_name"),
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.text("job_title"),
@@ -194,7 +186,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("role", legend_size=Size.SMALL), Field("voting"))
+        self.helper = fields_helper(Field.radios("role", legend_size=Size.SMALL), Field("voting"))
 
 
 class SetOwnPasswordForm(forms.Form):
@@ -217,7 +209,7 @@ class SetOwnPasswordForm(forms.Form):
     def __init__(self, *args, person: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.helper = _helper(Field("password1"), Field("password2"))
+        self.helper = fields_helper(Field("password1"), Field("password2"))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -251,7 +243,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("is_voting"), Field.text("representative"))
+        self.helper = fields_helper(Field("is_voting"), Field.text("representative"))
 
 
 class AddMembershipForm(MembershipForm):
@@ -270,7 +262,7 @@ class AddMembershipForm(MembershipForm):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.select("agency"),
             Field.text("new_agency_name"),
             Field.select("new_agency_type"),
@@ -364,7 +356,7 @@ class AuthorityForm(_SiteForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("name"),
             Field.text("ons_code", field_width=10),
             Field.radios("kind", legend_size=Size.SMALL, small=True),
@@ -411,7 +403,7 @@ class PartnershipForm(_SiteForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = fields_helper(
             Field.text("name"),
             Field.text("slug", field_width=Fluid.TWO_THIRDS),
             Field.radios("kind", legend_size=Size.SMALL, small=True),
