@@ -360,6 +360,69 @@ class Invitation(models.Model):
         return self.expires <= timezone.now()
 
 
+class SignInOrganisation(models.Model):
+    """One entry of the allow-list for signing in with an organisation's own account (OpenID Connect):
+    a Microsoft Entra ID tenant, or another provider's issuer, tied to the partner agency whose
+    people sign in through it. A token from an issuer not on the list is refused."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sign_in_organisations")
+    issuer = models.CharField(
+        max_length=300,
+        unique=True,
+        validators=[single_line],
+        help_text="The issuer its tokens name. For Microsoft Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0",
+    )
+    email_domains = models.CharField(
+        "e-mail domains",
+        max_length=500,
+        blank=True,
+        validators=[single_line],
+        help_text="The domains this organisation owns (e.g. lancashire.gov.uk), separated by spaces. An "
+        "address in one of them counts as verified even when the provider does not say so (Entra ID does not).",
+    )
+    adds_people = models.BooleanField(
+        "adds people at first sign-in",
+        default=False,
+        help_text="Someone from this organisation with no account here is given one, with no role, and asks a "
+        "partnership officer for a role. Otherwise they are refused until a partnership officer invites them.",
+    )
+    is_allowed = models.BooleanField("allowed", default=True, help_text="Untick to refuse its sign-ins at once.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "issuer"]
+        verbose_name = "sign-in organisation"
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.issuer})"
+
+    @property
+    def domains(self) -> set[str]:
+        return {normalise_email(d).lstrip("@") for d in self.email_domains.replace(",", " ").split()}
+
+
+class OrganisationAccount(models.Model):
+    """A person's account at a sign-in organisation: the provider's subject (``sub``) linked to one
+    person at their first sign-in. Later sign-ins find the person by this link, not by e-mail, so a
+    changed or reused address never moves an account to someone else."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_accounts")
+    organisation = models.ForeignKey(SignInOrganisation, on_delete=models.CASCADE, related_name="accounts")
+    subject = models.CharField(max_length=255, validators=[single_line])
+    linked = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "subject"], name="one_person_per_subject"),
+            models.UniqueConstraint(fields=["organisation", "person"], name="one_subject_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.organisation.agency}"
+
+
 class SignInEvent(models.Model):
     """One entry in the sign-in audit: a sign-in, a failed or locked-out attempt, a wrong
     two-factor code, a sign-out, or a request for a password-reset e-mail (sent only if the address
@@ -374,12 +437,22 @@ class SignInEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         RESET_ASKED = "reset_asked", "Password reset asked for"
         RESET_REFUSED = "reset_refused", "Password reset refused: too many asked for"
+        REFUSED = "refused", "Organisation sign-in refused"
+
+    class Route(models.TextChoices):
+        PASSWORD = "password", "E-mail address and password"
+        ORGANISATION = "organisation", "Organisation's account (OpenID Connect)"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events")
     email = models.CharField("e-mail address tried", max_length=254, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     created = models.DateTimeField("when", default=timezone.now, db_index=True)
+    route = models.CharField("signed in with", max_length=20, choices=Route.choices, default=Route.PASSWORD)
+    organisation = models.ForeignKey(
+        SignInOrganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events"
+    )
+    detail = models.CharField("why refused", max_length=300, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["-created"]
