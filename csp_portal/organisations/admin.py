@@ -11,11 +11,13 @@ from .models import (
     Authority,
     Invitation,
     Membership,
+    OrganisationAccount,
     Partnership,
     PoliceDivision,
     PoliceForceArea,
     Role,
     SignInEvent,
+    SignInOrganisation,
     User,
 )
 
@@ -208,12 +210,34 @@ class ReadOnly:
 class SignInEventAdmin(ReadOnly, admin.ModelAdmin):
     """The sign-in audit, read-only: nobody adds, changes or deletes an entry."""
 
-    list_display = ["created", "email", "user", "outcome", "ip_address"]
-    list_filter = ["outcome", "created", "user__is_superuser"]
-    search_fields = ["email", "user__full_name", "ip_address"]
-    list_select_related = ["user"]
+    list_display = ["created", "email", "user", "outcome", "route", "organisation", "ip_address"]
+    list_filter = ["outcome", "route", "organisation", "created", "user__is_superuser"]
+    search_fields = ["email", "user__full_name", "ip_address", "detail"]
+    list_select_related = ["user", "organisation__agency"]
     date_hierarchy = "created"
-    readonly_fields = ["created", "email", "user", "outcome", "ip_address"]
+    readonly_fields = ["created", "email", "user", "outcome", "route", "organisation", "detail", "ip_address"]
+
+
+class OrganisationAccountInline(ReadOnly, admin.TabularInline):
+    """Who has signed in through the organisation. Deleting a link (from the person's side, by
+    switching them off) is not offered: a link is how their next sign-in finds them."""
+
+    model = OrganisationAccount
+    fields = ["person", "subject", "linked"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(SignInOrganisation)
+class SignInOrganisationAdmin(SimpleHistoryAdmin):
+    """The allow-list for signing in with an organisation's own account (OpenID Connect)."""
+
+    list_display = ["agency", "issuer", "email_domains", "adds_people", "is_allowed"]
+    list_filter = ["is_allowed", "adds_people"]
+    search_fields = ["agency__name", "issuer", "email_domains"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    inlines = [OrganisationAccountInline]
 
 
 @admin.register(Invitation)

@@ -1,6 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from csp_portal.validators import single_line
 
 from .identity import normalise_email
 from .models import Agency, Authority, Partnership, Role, User
-from .queries import partnerships_with_a_role
+from .queries import partnerships_with_a_role, signs_in_through_organisation
 from .services import authority_problems, partnership_problems
 
 
@@ -38,6 +39,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalise_email(self.cleaned_data["username"])
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if settings.OIDC_REQUIRED and not user.is_superuser and signs_in_through_organisation(user):
+            raise ValidationError(
+                f"People from {user.agency} sign in with their organisation's account: use 'Continue to your "
+                "organisation's sign-in' on this page.",
+                code="organisation_sign_in",
+            )
 
 
 class PasswordResetRequestForm(PasswordResetForm):

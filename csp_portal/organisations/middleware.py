@@ -12,6 +12,8 @@ from .queries import current_partnership
 
 # Set at sign-in: whether this person had turned two-factor authentication on (see signals.py).
 TWO_FACTOR_SESSION_KEY = "two_factor_required"
+# Set at sign-in through an organisation whose token says the person used a second factor there.
+SECOND_FACTOR_BY_PROVIDER_SESSION_KEY = "second_factor_by_provider"
 # When the session was last renewed, in Unix seconds.
 LAST_SEEN_SESSION_KEY = "last_seen"
 RENEW_AFTER_SECONDS = 60
@@ -30,8 +32,10 @@ class TwoFactorMiddleware:
     """Send a signed-in person who has not passed the two-factor step to it before any other page.
 
     Site administrators must use two-factor authentication: without a device they are sent to set
-    one up. Anyone with a confirmed device enters a code. Signing out, the two-factor pages, static
-    files and the health check stay reachable. Sits after django-otp's OTPMiddleware."""
+    one up. Anyone with a confirmed device enters a code. Someone who signed in through their
+    organisation, whose provider reports a second factor (``amr``), has passed the step there.
+    Signing out, the two-factor pages, static files and the health check stay reachable.
+    Sits after django-otp's OTPMiddleware."""
 
     ALWAYS_OPEN = ("logout", "two_factor_verify", "two_factor_setup")
 
@@ -48,6 +52,8 @@ class TwoFactorMiddleware:
     def _step_needed(self, request) -> str | None:
         user = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        if request.session.get(SECOND_FACTOR_BY_PROVIDER_SESSION_KEY):
             return None
         if self.exempt_prefixes is None:
             self.exempt_prefixes = (settings.STATIC_URL, reverse("healthz"))

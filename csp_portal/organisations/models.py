@@ -370,7 +370,8 @@ class SignInOrganisation(models.Model):
         max_length=300,
         unique=True,
         validators=[single_line],
-        help_text="The issuer its tokens name. For Microsoft Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0",
+        help_text="The issuer its tokens name. For Microsoft Entra ID: "
+        "https://login.microsoftonline.com/<tenant id>/v2.0",
     )
     email_domains = models.CharField(
         "e-mail domains",

@@ -7,7 +7,17 @@ import hashlib
 from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 
-from .models import Agency, Authority, Invitation, Membership, Partnership, PoliceForceArea, Role
+from .models import (
+    Agency,
+    Authority,
+    Invitation,
+    Membership,
+    Partnership,
+    PoliceForceArea,
+    Role,
+    SignInOrganisation,
+    User,
+)
 
 SESSION_KEY = "current_partnership_id"
 
@@ -173,3 +183,21 @@ def authority_holding(ons_code: str, *, other_than: int | None = None) -> Author
 def partnership_holding(*, other_than: int | None = None, **lookup) -> Partnership | None:
     """The partnership with this ONS code or web address name (``lookup``), leaving out the one being changed."""
     return Partnership.objects.filter(**lookup).exclude(pk=other_than).first()
+
+
+def sign_in_agency_names() -> list[str]:
+    """The partner agencies whose people may sign in with their organisation's own account."""
+    return list(
+        SignInOrganisation.objects.filter(is_allowed=True)
+        .order_by("agency__name")
+        .values_list("agency__name", flat=True)
+        .distinct()
+    )
+
+
+def signs_in_through_organisation(person: User) -> bool:
+    """Whether the person's agency signs its people in through its own organisation's account."""
+    return (
+        person.agency_id is not None
+        and SignInOrganisation.objects.filter(agency_id=person.agency_id, is_allowed=True).exists()
+    )

@@ -24,7 +24,19 @@ from csp_portal.notifications.models import Notification
 from . import notices, queries
 from .identity import normalise_email
 from .middleware import TWO_FACTOR_SESSION_KEY
-from .models import Agency, Authority, Invitation, Membership, Partnership, Role, SignInEvent, User
+from .models import (
+    Agency,
+    Authority,
+    Invitation,
+    Membership,
+    OrganisationAccount,
+    Partnership,
+    Role,
+    SignInEvent,
+    SignInOrganisation,
+    User,
+)
+from .oidc import SignInRefused
 from .queries import SESSION_KEY, invitation_links, token_hash
 
 
@@ -36,16 +48,97 @@ def switch_partnership(request, *, actor, partnership: Partnership) -> None:
     request.partnership = partnership
 
 
-def record_sign_in_event(request, *, outcome: str, user=None, email: str = "") -> SignInEvent:
+def record_sign_in_event(
+    request,
+    *,
+    outcome: str,
+    user=None,
+    email: str = "",
+    organisation: SignInOrganisation | None = None,
+    detail: str = "",
+) -> SignInEvent:
     """Add an entry to the sign-in audit, with the address tried in the spelling the lockout counts
     it under and the client's own IP address. ``request`` may be None (e.g. a signal sent from a
-    script)."""
+    script). With ``organisation``, the attempt came through that organisation's own sign-in."""
     if user is not None and not email:
         email = user.email
     ip_address = client_ip(request) if request is not None else None
+    route = SignInEvent.Route.ORGANISATION if organisation is not None else SignInEvent.Route.PASSWORD
     return SignInEvent.objects.create(
-        user=user, email=normalise_email(email)[:254], outcome=outcome, ip_address=ip_address
+        user=user,
+        email=normalise_email(email)[:254],
+        outcome=outcome,
+        ip_address=ip_address,
+        route=route,
+        organisation=organisation,
+        detail=" ".join(detail.split())[:300],
     )
+
+
+def _verified_address(organisation: SignInOrganisation, claims: dict) -> str:
+    """The person's e-mail address from their organisation's token, if it vouches for it: the
+    provider says it verified the address, or the address is in a domain the organisation owns.
+    Entra ID lets a tenant put any address in ``email``, so that alone never matches an account."""
+    address = normalise_email(str(claims.get("email") or claims.get("preferred_username") or ""))
+    if "@" not in address:
+        raise SignInRefused("Your organisation's account gave no e-mail address.", organisation=organisation)
+    verified = claims.get("email_verified") is True or address.rsplit("@", 1)[1] in organisation.domains
+    if not verified:
+        raise SignInRefused(
+            f"Your organisation did not confirm that {address} is yours, so it cannot be matched to an account "
+            "here. Sign in with your e-mail address and password, or ask your IT team to verify the address.",
+            organisation=organisation,
+            email=address,
+        )
+    return address
+
+
+@transaction.atomic
+def person_for_organisation_sign_in(organisation: SignInOrganisation, claims: dict) -> User:
+    """The person an organisation's checked token signs in: the one linked to its subject; else the
+    person with its verified address, linked now; else, where the organisation adds people, a new
+    person with no role. Raises SignInRefused otherwise, and for a switched-off account."""
+    account = (
+        OrganisationAccount.objects.select_related("person")
+        .filter(organisation=organisation, subject=claims["sub"])
+        .first()
+    )
+    person = account.person if account else _link_person(organisation, claims)
+    if not person.is_active:
+        raise SignInRefused(
+            "Your account here is switched off, so you cannot sign in. Ask your partnership officer or a site "
+            "administrator if you need it again.",
+            organisation=organisation,
+            email=person.email,
+        )
+    if person.agency_id is None:
+        writes.update(person, {"agency": organisation.agency}, actor=person)
+    return person
+
+
+def _link_person(organisation: SignInOrganisation, claims: dict) -> User:
+    address = _verified_address(organisation, claims)
+    person = User.objects.select_for_update().filter(email=address).first()
+    if person is None and not organisation.adds_people:
+        raise SignInRefused(
+            f"There is no account here for {address}. Ask the partnership officer of the partnership you work "
+            "with to invite you, then sign in again with your organisation's account.",
+            organisation=organisation,
+            email=address,
+        )
+    if person is None:
+        name = " ".join(str(claims.get("name") or "").split())[:150] or address.split("@", 1)[0]
+        person = User(email=address, full_name=name, agency=organisation.agency)
+        person.set_unusable_password()
+        writes.save(person, actor=None)
+    elif OrganisationAccount.objects.filter(organisation=organisation, person=person).exists():
+        raise SignInRefused(
+            f"{address} is already linked to another account of {organisation.agency}. Ask a site administrator.",
+            organisation=organisation,
+            email=address,
+        )
+    writes.save(OrganisationAccount(person=person, organisation=organisation, subject=claims["sub"]), actor=person)
+    return person
 
 
 @transaction.atomic
@@ -144,7 +237,7 @@ def invite(
         writes.save(person, actor=actor)
     given = Role(user=person, partnership=partnership, role=role, voting=voting or role != Role.Kind.BOARD)
     writes.save(given, actor=actor)
-    if person.has_usable_password():
+    if person.has_usable_password() or person.organisation_accounts.exists():
         notices.role_given(given, actor=actor)
     else:
         send_invitation(person, partnership=partnership, role=role, actor=actor)

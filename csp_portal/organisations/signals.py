@@ -7,14 +7,16 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django_otp import user_has_device
 
-from .middleware import LAST_SEEN_SESSION_KEY, TWO_FACTOR_SESSION_KEY
+from .middleware import LAST_SEEN_SESSION_KEY, SECOND_FACTOR_BY_PROVIDER_SESSION_KEY, TWO_FACTOR_SESSION_KEY
 from .models import SignInEvent
 from .services import record_sign_in_event
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
 def audit_sign_in(sender, request, user, **kwargs):
-    record_sign_in_event(request, outcome=SignInEvent.Outcome.SUCCESS, user=user)
+    # The organisation sign-in's backend notes on the request which organisation vouched for the person.
+    organisation = getattr(request, "sign_in_organisation", None)
+    record_sign_in_event(request, outcome=SignInEvent.Outcome.SUCCESS, user=user, organisation=organisation)
 
 
 @receiver(user_logged_in, dispatch_uid="start_session_clocks")
@@ -24,6 +26,7 @@ def start_session_clocks(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     request.session[TWO_FACTOR_SESSION_KEY] = user_has_device(user)
+    request.session[SECOND_FACTOR_BY_PROVIDER_SESSION_KEY] = getattr(request, "second_factor_by_provider", False)
     request.session[LAST_SEEN_SESSION_KEY] = int(time.time())
 
 

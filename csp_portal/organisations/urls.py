@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, people_views, site_views, views
-from .forms import EmailAuthenticationForm
+from . import account_views, people_views, sign_in_views, site_views, views
 
 members = "partnerships/<slug:slug>/members/"
 
@@ -38,10 +37,12 @@ urlpatterns = [
     path("account/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", account_views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/turn-off/", account_views.two_factor_disable, name="two_factor_disable"),
+    path("account/sign-in/", sign_in_views.SignInView.as_view(), name="login"),
+    path("account/sign-in/organisation/", sign_in_views.OrganisationSignInStart.as_view(), name="organisation_sign_in"),
     path(
-        "account/sign-in/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
+        "account/sign-in/organisation/callback/",
+        sign_in_views.OrganisationSignInCallback.as_view(),
+        name="organisation_sign_in_callback",
     ),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

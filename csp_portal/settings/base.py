@@ -97,6 +97,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "csp_portal.organisations.oidc.OrganisationSignInBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,6 +127,29 @@ AXES_CLIENT_IP_CALLABLE = "csp_portal.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Signing in with one's own organisation's account (OpenID Connect; csp_portal/organisations/oidc.py).
+# Off unless a provider and this portal's registration with it are given. OIDC_DISCOVERY_URL, or
+# OIDC_ISSUER for a provider that publishes its document at the standard place; for Microsoft
+# Entra ID's multi-tenant app: https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration
+# Which organisations may sign in is data: the sign-in organisations in the administration pages.
+_issuer = env.string("OIDC_ISSUER", "") or ""
+OIDC_DISCOVERY_URL = env.string("OIDC_DISCOVERY_URL", "") or (
+    _issuer.rstrip("/") + "/.well-known/openid-configuration" if _issuer else ""
+)
+OIDC_RP_CLIENT_ID = env.string("OIDC_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env.string("OIDC_CLIENT_SECRET", "") or ""  # or OIDC_CLIENT_SECRET_FILE
+# People whose agency signs in through its own organisation may not use a password (site
+# administrators keep theirs, with two-factor, so a broken provider cannot lock everyone out).
+OIDC_REQUIRED = env.boolean("OIDC_REQUIRED", default=False)
+# The `amr` values that mean the provider asked for a second factor (RFC 8176; Entra ID sends "mfa").
+OIDC_MFA_METHODS = env.comma_list("OIDC_MFA_METHODS", ["mfa"])
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_AUTHENTICATION_CALLBACK_URL = "organisation_sign_in_callback"
 
 # Password-reset e-mails: at most this many an hour to one address, and for requests from one client
 # address, counted in the sign-in audit (organisations.services.ask_for_password_reset). The page
