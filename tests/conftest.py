@@ -14,6 +14,7 @@ import pytest
 from csp_portal.organisations.models import Authority, Partnership, Role, User
 
 from .factories import AgencyFactory, AuthorityFactory, MembershipFactory, PartnershipFactory, UserFactory
+from .oidc_provider import oidc_provider  # noqa: F401 - the fixture: a real OpenID Connect provider (Node)
 
 PASSWORD = "correct horse battery staple"
 
