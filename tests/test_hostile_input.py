@@ -38,7 +38,14 @@ from actionplans.reviews.models import Review, ReviewDocument
 from assessments import charts
 from assessments.models import AnnualReview, CrimeImport, HarmWeight, Indicator, IndicatorValue, StrategicAssessment
 from csp_portal.notifications.models import Kind, Notification
-from csp_portal.organisations.models import Partnership, SignInEvent, User
+from csp_portal.organisations.models import (
+    Agency,
+    OrganisationAccount,
+    Partnership,
+    SignInEvent,
+    SignInOrganisation,
+    User,
+)
 from priorities.models import Candidate, Criterion, Exercise, Plan
 from reports import rendering, snapshot
 from reports.models import ReportJob
@@ -209,7 +216,12 @@ def rows_the_demo_lacks() -> None:
     assessment = StrategicAssessment.objects.first()
     AnnualReview.objects.create(assessment=assessment, reviewed_on=date(2024, 4, 1), changes="Changes")
     HarmWeight.objects.create(partnership=assessment.partnership, crime_type="Burglary", weight=2, source="ONS")
-    SignInEvent.objects.create(email="someone@example.org", outcome=SignInEvent.Outcome.choices[0][0])
+    SignInEvent.objects.create(email="someone@example.org", outcome=SignInEvent.Outcome.REFUSED, detail="Why")
+    # An organisation that signs in with its own accounts, and someone linked to it (admin pages).
+    organisation = SignInOrganisation.objects.create(
+        agency=Agency.objects.first(), issuer="https://issuer.example/tenant", email_domains="example.org"
+    )
+    OrganisationAccount.objects.create(person=User.objects.first(), organisation=organisation, subject="Subject")
     CrimeImport.objects.create(
         partnership=assessment.partnership, status=CrimeImport.Status.FAILED, file_names="a.csv", error="Refused"
     )

@@ -77,6 +77,10 @@ view                                        method anon none off offX lead leadX
 healthz                                     GET    200  200  200 200  200  200   200 200  200 200  200 200
 login                                       GET    200  302  302 302  302  302   302 302  302 302  302 302
 login                                       POST   200  302  302 302  302  302   302 302  302 302  302 302
+# The organisation sign-in is off unless a provider is configured, as here; configured, anyone may
+# start it (tests/organisations/test_organisation_sign_in.py, through a real provider).
+organisation_sign_in                        GET    404  404  404 404  404  404   404 404  404 404  404 404
+organisation_sign_in_callback               GET    404  404  404 404  404  404   404 404  404 404  404 404
 logout                                      GET    405  405  405 405  405  405   405 405  405 405  405 405
 logout                                      POST   302  302  302 302  302  302   302 302  302 302  302 302
 password_change                             GET    302  200  200 200  200  200   200 200  200 200  200 200

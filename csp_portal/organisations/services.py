@@ -59,11 +59,13 @@ def record_sign_in_event(
 ) -> SignInEvent:
     """Add an entry to the sign-in audit, with the address tried in the spelling the lockout counts
     it under and the client's own IP address. ``request`` may be None (e.g. a signal sent from a
-    script). With ``organisation``, the attempt came through that organisation's own sign-in."""
+    script). With ``organisation``, the attempt came through that organisation's own sign-in; a
+    refusal always did, whether or not its organisation is known."""
     if user is not None and not email:
         email = user.email
     ip_address = client_ip(request) if request is not None else None
-    route = SignInEvent.Route.ORGANISATION if organisation is not None else SignInEvent.Route.PASSWORD
+    through_organisation = organisation is not None or outcome == SignInEvent.Outcome.REFUSED
+    route = SignInEvent.Route.ORGANISATION if through_organisation else SignInEvent.Route.PASSWORD
     return SignInEvent.objects.create(
         user=user,
         email=normalise_email(email)[:254],

@@ -70,7 +70,9 @@ class OrganisationSignInCallback(OIDCAuthenticationCallbackView):
         if not oidc.is_configured():
             raise Http404("Signing in with an organisation's account is not set up here.")
         if request.GET.get("error"):
-            super().get(request)  # forgets the state, so the same answer cannot be replayed
+            # Forget the state, so that the same answer cannot be replayed.
+            request.session.get(STATES_SESSION_KEY, {}).pop(request.GET.get("state"), None)
+            request.session.modified = True
             description = " ".join(request.GET.get("error_description", "").split())[:200]
             reason = f"Your organisation's sign-in stopped: {description or 'no reason given'}."
             return refused(request, SignInRefused(reason))
