@@ -79,12 +79,14 @@ def record_sign_in_event(
 
 def _verified_address(organisation: SignInOrganisation, claims: dict) -> str:
     """The person's e-mail address from their organisation's token, if it vouches for it: the
-    provider says it verified the address, or the address is in a domain the organisation owns.
+    provider says it verified the address (``email_verified``, or Entra ID's ``xms_edov``: the
+    tenant owns the address's domain), or the address is in a domain the organisation owns.
     Entra ID lets a tenant put any address in ``email``, so that alone never matches an account."""
     address = normalise_email(str(claims.get("email") or claims.get("preferred_username") or ""))
     if "@" not in address:
         raise SignInRefused("Your organisation's account gave no e-mail address.", organisation=organisation)
-    verified = claims.get("email_verified") is True or address.rsplit("@", 1)[1] in organisation.domains
+    vouched = claims.get("email_verified") is True or claims.get("xms_edov") is True  # xms_edov: Entra ID's own
+    verified = vouched or address.rsplit("@", 1)[1] in organisation.domains
     if not verified:
         raise SignInRefused(
             f"Your organisation did not confirm that {address} is yours, so it cannot be matched to an account "
