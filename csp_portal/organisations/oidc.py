@@ -25,6 +25,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -194,6 +195,11 @@ class OrganisationSignInBackend(OIDCAuthenticationBackend):
             if extra.get("sub") == claims["sub"]:
                 claims = {**extra, **claims}
         return claims
+
+    def get_user(self, user_id):
+        # Django's own rule for the signed-in session, which the library's drops: a person switched
+        # off is signed out at their next request, however they signed in.
+        return ModelBackend.get_user(self, user_id)
 
     def get_or_create_user(self, access_token, id_token, payload):
         from . import services

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp_portal.organisations.models import Agency, OrganisationAccount, SignInEvent, SignInOrganisation, User
@@ -186,6 +188,29 @@ def test_a_switched_off_person_is_refused_whether_linked_or_not(client, cast, or
     User.objects.filter(pk=cast.lead.pk).update(is_active=False)
     assert "switched off" in refusal(sign_in_through_organisation(client, oidc_provider, cast.lead.email)[0])
     assert SignInEvent.objects.filter(outcome=REFUSED, user=None, email=cast.lead.email).count() == 2
+
+
+def test_someone_switched_off_while_signed_in_through_their_organisation_is_signed_out(
+    client, cast, organisation, oidc_provider
+):
+    sign_in_through_organisation(client, oidc_provider, cast.lead.email)
+    assert client.get(reverse("my_actions")).status_code == 200
+    User.objects.filter(pk=cast.lead.pk).update(is_active=False)
+    assert client.get(reverse("my_actions"))["Location"].startswith(reverse("login"))
+
+
+def test_the_sign_in_page_reads_the_organisations_in_one_query_however_many(client, cast, organisation, police):
+    def queries_for_the_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("login")).status_code == 200
+        return len(captured)
+
+    before = queries_for_the_page()
+    for n in range(10):
+        agency = Agency.objects.create(name=f"Council {n}", agency_type=Agency.Type.LOCAL_AUTHORITY)
+        SignInOrganisation.objects.create(agency=agency, issuer=f"https://login.example/{n}/v2.0")
+    assert queries_for_the_page() == before
+    assert "Council 9" in client.get(reverse("login")).content.decode()
 
 
 def test_an_unverified_address_matches_only_in_a_domain_the_organisation_owns(
