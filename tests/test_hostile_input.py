@@ -42,6 +42,7 @@ from csp_portal.organisations.models import (
     Agency,
     OrganisationAccount,
     Partnership,
+    RoleRequest,
     SignInEvent,
     SignInOrganisation,
     User,
@@ -228,6 +229,13 @@ def rows_the_demo_lacks() -> None:
     # A review's document (the demo has none): its title is on the case file.
     review = Review.objects.filter(kind=Review.Kind.DHR).first()
     ReviewDocument.objects.create(review=review, title="Terms of reference", file="reviews/terms.pdf")
+    # Someone with no role asks Lancaster for one: its officer reads the note on the members page.
+    RoleRequest.objects.create(
+        person=User.objects.create(email="asker@example.org", full_name="Ash Asker"),
+        partnership=Partnership.objects.get(slug="lancaster"),
+        role="lead",
+        note="Note",
+    )
     # The notification list is crawled for the first accounts only (PER_VIEW): each has one.
     for email in DEMO_ACCOUNTS:
         Notification.objects.create(

@@ -52,6 +52,7 @@ ALSO = [
     ("my_actions", "lead"),
     ("my_actions_quarter", "lead"),
     ("priorities:exercise_score", "lead"),
+    ("home", "none"),  # the page of someone with no role, where they ask for one
 ]
 # The fragments htmx asks for (with the HX-Request header) on the action plan page, and the element
 # each replaces there (data-hx-target, outerHTML): {action_id} is the action's.

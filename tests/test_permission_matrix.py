@@ -60,7 +60,7 @@ from assessments.models import CrimeImport, Indicator, Recommendation
 from csp_portal.notifications.kinds import Kind
 from csp_portal.notifications.models import Notification
 from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
-from csp_portal.organisations.models import Invitation, Partnership, Role, User
+from csp_portal.organisations.models import Invitation, Partnership, Role, RoleRequest, User
 from csp_portal.organisations.queries import token_hash
 from csp_portal.quarters import Quarter
 from reports.models import Meeting, ReportJob, ReportVersion
@@ -122,6 +122,13 @@ partnership_membership_edit                 GET    302  404  200 404  403  404  
 partnership_membership_edit                 POST   302  404  302 404  403  404   403 404  403 404  302 403
 partnership_membership_remove               GET    302  404  200 404  403  404   403 404  403 404  200 403
 partnership_membership_remove               POST   302  404  302 404  403  404   403 404  403 404  302 403
+# anyone signed in asks a partnership's officers for a role; its officers (and site administrators) answer
+ask_for_role                                GET    302  200  200 200  200  200   200 200  200 200  200 200
+ask_for_role                                POST   302  200  200 200  200  200   200 200  200 200  200 200
+partnership_role_request_give               GET    302  405  405 405  405  405   405 405  405 405  405 405
+partnership_role_request_give               POST   302  404  302 404  403  404   403 404  403 404  302 403
+partnership_role_request_decline            GET    302  405  405 405  405  405   405 405  405 405  405 405
+partnership_role_request_decline            POST   302  404  302 404  403  404   403 404  403 404  302 403
 # site administrators alone run authorities and partnerships across the portal
 site_index                                  GET    302  403  403 403  403  403   403 403  403 403  200 403
 site_authority_list                         GET    302  403  403 403  403  403   403 403  403 403  200 403
@@ -607,7 +614,7 @@ def _recommendations_of(review_id: int, partnership: Partnership, *, lead: User 
 
 def _people_of(partnership: Partnership, person: User) -> dict:
     """A board member invited and not yet signed in (their role, their pending invitation and its
-    link's secret) and an agency's seat on the partnership."""
+    link's secret), an agency's seat on the partnership, and someone's request for a role there."""
     member = UserFactory(email=f"member@{partnership.slug}.example", full_name="Mo Member")
     member.set_unusable_password()
     member.save()
@@ -626,6 +633,12 @@ def _people_of(partnership: Partnership, person: User) -> dict:
         "invitation_id": invitation.pk,
         "invitation_token": token,
         "membership_id": partnership.memberships.first().pk,
+        "role_request_id": RoleRequest.objects.create(
+            person=UserFactory(email=f"asker@{partnership.slug}.example", full_name="Ash Asker"),
+            partnership=partnership,
+            role=Role.Kind.LEAD,
+            note="I lead the CCTV actions.\nFor the council.",
+        ).pk,
     }
 
 
@@ -782,6 +795,7 @@ OBJECT_ARGUMENTS = (
     "role_id",
     "invitation_id",
     "membership_id",
+    "role_request_id",
     "review_id",
     "qa_round_id",
     "review_role_id",

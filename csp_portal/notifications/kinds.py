@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     IMPORT_FINISHED = "import_finished", "An import you started finishes or is refused"
     INVITATION = "invitation", "You are invited to the portal"
     ROLE_CHANGED = "role_changed", "You are given a role, or a role of yours ends"
+    ROLE_REQUESTED = "role_requested", "Someone asks for a role in your partnership"
+    ROLE_DECLINED = "role_declined", "Your request for a role is declined"
 
 
 class Delivery(models.TextChoices):
@@ -71,4 +73,9 @@ AUDIENCES: dict[str, Audience] = {
     Kind.IMPORT_FINISHED: Audience(named=True, reason_if_named="you started this import"),
     Kind.INVITATION: Audience(named=True, reason_if_named="someone invited you to the portal", optional=False),
     Kind.ROLE_CHANGED: Audience(named=True, reason_if_named="your access to {partnership} changed", optional=False),
+    Kind.ROLE_REQUESTED: Audience(
+        roles=(OFFICER,),
+        reason_for_role="you are a partnership officer of {partnership}, who gives its people their roles",
+    ),
+    Kind.ROLE_DECLINED: Audience(named=True, reason_if_named="you asked {partnership} for a role", optional=False),
 }

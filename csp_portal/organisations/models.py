@@ -461,3 +461,39 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.email} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class RoleRequest(models.Model):
+    """Someone signed in without a role asks a partnership's officers for one, in the portal: the
+    officers are told, and give the role asked for or decline. One request per person and
+    partnership waits at a time; answered ones stay, with who answered and when."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Waiting for an officer"
+        GIVEN = "given", "Role given"
+        DECLINED = "declined", "Declined"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="role_requests")
+    role = models.CharField("role asked for", max_length=20, choices=Role.Kind.choices)
+    note = models.TextField(
+        "what they need to do", max_length=500, blank=True, help_text="In the person's own words, plain text."
+    )
+    created = models.DateTimeField("asked", default=timezone.now)
+    answered_at = models.DateTimeField("answered", null=True, blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.WAITING)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = "request for a role"
+        verbose_name_plural = "requests for a role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "partnership"], condition=Q(outcome="waiting"), name="one_waiting_role_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} asks to be {self.get_role_display().lower()} of {self.partnership}"

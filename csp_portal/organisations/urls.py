@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, people_views, sign_in_views, site_views, views
+from . import account_views, people_views, role_request_views, sign_in_views, site_views, views
 
 members = "partnerships/<slug:slug>/members/"
 
@@ -25,6 +25,16 @@ urlpatterns = [
         people_views.membership_remove,
         name="partnership_membership_remove",
     ),
+    path(
+        members + "requests/<int:role_request_id>/give/",
+        role_request_views.give_role,
+        name="partnership_role_request_give",
+    ),
+    path(
+        members + "requests/<int:role_request_id>/decline/",
+        role_request_views.decline,
+        name="partnership_role_request_decline",
+    ),
     path("site/", site_views.index, name="site_index"),
     path("site/authorities/", site_views.authority_list, name="site_authority_list"),
     path("site/authorities/add/", site_views.authority_add, name="site_authority_add"),
@@ -33,6 +43,7 @@ urlpatterns = [
     path("site/partnerships/add/", site_views.partnership_add, name="site_partnership_add"),
     path("site/partnerships/<int:partnership_id>/", site_views.partnership_edit, name="site_partnership_edit"),
     path("account/", account_views.account, name="account"),
+    path("account/ask-for-a-role/", role_request_views.ask_for_role, name="ask_for_role"),
     path("account/invitation/<str:invitation_token>/", people_views.accept_invitation, name="accept_invitation"),
     path("account/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", account_views.two_factor_setup, name="two_factor_setup"),

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import role_requests, services
 from .forms import SwitchPartnershipForm
 from .permissions import COUNTY_VIEWER, DISTRICT_VIEWER, PSEUDO_ROLES, partnership_for, roles_by_partnership
 from .queries import invitations_in, members_of, partnership_overview, partnerships_listed
@@ -45,6 +45,7 @@ def partnership_members(request, slug: str):
             "memberships": memberships,
             "roles": roles,
             "invitations": list(invitations_in(partnership)),
+            "role_requests": list(role_requests.waiting_in(partnership)),
             "can_manage": request.user.has_perm("organisations.manage_people", partnership),
         },
     )

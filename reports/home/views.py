@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from csp_portal.organisations.role_request_views import no_role
+
 from .queries import home_of
 
 
@@ -14,5 +16,5 @@ def home(request):
     if work.empty:
         if request.user.is_superuser:
             return redirect("partnership_list")
-        return render(request, "organisations/no_role.html")
+        return no_role(request)
     return render(request, "reports/home/home.html", {"home": work})
