@@ -196,7 +196,7 @@ class UserAdmin(TellsOfRoleChanges, SimpleHistoryAdmin, BaseUserAdmin):
 class ReadOnly:
     """Nobody adds, changes or deletes these here."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:  # an inline's is asked with obj too
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -142,6 +142,9 @@ def test_a_replayed_callback_is_refused_in_the_same_browser_and_in_another(clien
 
     response, callback = sign_in_through_organisation(client, oidc_provider, cast.officer.email)
     assert response.status_code == 302
+    replayed = client.get(callback)  # e.g. Back in the browser: refused, and still signed in as before
+    assert "already been used" in refusal(replayed)
+    assert f"still signed in as {cast.officer.email}" in replayed.content.decode()
     client.logout()
     assert "already been used" in refusal(client.get(callback))
     assert "already been used" in refusal(Client().get(callback))
