@@ -19,6 +19,7 @@ SERVICE_NAME = "CSP Portal"
 INSTALLED_APPS = [
     "csp_portal.organisations",
     "csp_portal.notifications",
+    "csp_portal.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "assessments",
     "priorities",
     "actionplans",
@@ -335,6 +338,31 @@ SITE_URL = env.string("SITE_URL", "http://localhost:8000")
 ACTIONPLANS_RETURN_DEADLINE_DAYS = env.integer("ACTIONPLANS_RETURN_DEADLINE_DAYS", default=15, minimum=0)
 ACTIONPLANS_REMINDER_DAYS_BEFORE = env.integer("ACTIONPLANS_REMINDER_DAYS_BEFORE", default=5, minimum=1)
 ACTIONPLANS_REMINDER_DAYS_AFTER = env.integer("ACTIONPLANS_REMINDER_DAYS_AFTER", default=3, minimum=1)
+
+# The read API (csp_portal/api, README "Reading the data from Excel and Power BI"): personal access
+# tokens only (a browser's session does not sign it in), read-only, paged, and each token limited to
+# 600 requests an hour (counted in the cache, Redis).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["csp_portal.api.authentication.AccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "csp_portal.api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["csp_portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": "600/hour"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSP Portal read API",
+    "DESCRIPTION": "Read a partnership's action plans and accepted progress returns with a personal access "
+    "token (Authorization: Bearer <token>), seeing what your pages show you and no more.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RagEnum": "actionplans.models.ProgressReturn.Rag"},
+}
 
 LOGGING = {
     "version": 1,
