@@ -465,3 +465,44 @@ class Score(models.Model):
     @property
     def partnership(self) -> Partnership:
         return self.candidate.exercise.plan.partnership
+
+
+# -- Publication -------------------------------------------------------------------------------------
+
+
+class PublishedPlan(models.Model):
+    """The public version of a plan: what anyone, signed in or not, reads at /public/<partnership>/.
+
+    ``snapshot`` holds the public content as plain JSON, taken when the officer published it, so a
+    later edit stays private until the plan is published again (which replaces the snapshot; the
+    history keeps every version, who published it and when). Withdrawing takes it down at once. A
+    partnership has one public plan at a time: publishing another plan withdraws the previous one."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publication")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="published_plans", editable=False
+    )
+    snapshot = models.JSONField(editable=False)
+    published_at = models.DateTimeField("published")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("withdrawn", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_public_plan_per_partnership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} (public)"
+
+    @property
+    def is_public(self) -> bool:
+        return self.withdrawn_at is None
