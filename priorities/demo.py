@@ -19,7 +19,7 @@ from csp_portal import writes
 from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Agency
 
-from . import services
+from . import publication, services
 from .models import (
     Commitment,
     ContributoryFactor,
@@ -149,3 +149,17 @@ def plans(ctx: DemoContext) -> None:
             supporting += priority_spec.supports is not None
         counts.append(f"{plan.title} ({len(spec.priorities)} priorities)")
     ctx.report(f"Plans: {'; '.join(counts)}. District priorities supporting a county priority: {supporting}.")
+
+
+LANCASTER_PLAN = next(plan for plan in PLANS if plan.partnership == "lancaster")
+
+
+@demo_step(order=800)
+def public_plan(ctx: DemoContext) -> None:
+    """Lancaster's plan published, as its officer would, once its actions are loaded (step 650).
+    Published again only if its public content changed, so loading the demo twice changes nothing."""
+    plan = Plan.objects.get(partnership=ctx.partnership("lancaster"), title=LANCASTER_PLAN.title)
+    current = publication.publication_of(plan)
+    if current is None or not current.is_public or current.snapshot != publication.public_content(plan):
+        publication.publish_plan(plan, actor=None)
+    ctx.report(f"Public page: {plan.title}, at /public/{plan.partnership.slug}/.")

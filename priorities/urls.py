@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import public_views
 from .views import exercises, plans
 
 app_name = "priorities"
@@ -17,6 +18,8 @@ urlpatterns = [
     path(plan + "edit/", plans.plan_edit, name="plan_edit"),
     path(plan + "history/", plans.plan_history, name="plan_history"),
     path(plan + "download.<str:file_format>", plans.plan_export, name="plan_export"),
+    path(plan + "publish/", public_views.plan_publish, name="plan_publish"),
+    path(plan + "withdraw/", public_views.plan_withdraw, name="plan_withdraw"),
     path(plan + "priorities/archived/", plans.archived_priorities, name="archived_priorities"),
     path(plan + "priorities/new/", plans.priority_create, name="priority_create"),
     path(priority, plans.priority_detail, name="priority_detail"),

@@ -53,6 +53,7 @@ ALSO = [
     ("my_actions_quarter", "lead"),
     ("priorities:exercise_score", "lead"),
     ("home", "none"),  # the page of someone with no role, where they ask for one
+    ("public:plan", "anon"),  # the public page, as anyone reads it without signing in
 ]
 # The fragments htmx asks for (with the HX-Request header) on the action plan page, and the element
 # each replaces there (data-hx-target, outerHTML): {action_id} is the action's.

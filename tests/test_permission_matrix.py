@@ -63,6 +63,8 @@ from csp_portal.organisations.middleware import LAST_SEEN_SESSION_KEY
 from csp_portal.organisations.models import Invitation, Partnership, Role, RoleRequest, User
 from csp_portal.organisations.queries import token_hash
 from csp_portal.quarters import Quarter
+from priorities.models import Plan
+from priorities.publication import publish_plan
 from reports.models import Meeting, ReportJob, ReportVersion
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
 from tests.conftest import Cast, build_cast, verify_second_factor
@@ -145,6 +147,11 @@ site_partnership_edit                       POST   302  403  403 403  403  403  
 accept_invitation                           GET    200  200  200 200  200  200   200 200  200 200  200 200
 accept_invitation                           POST   200  200  200 200  200  200   200 200  200 200  200 200
 
+# -- Public pages: anyone, signed in or not, reads a published plan (Lancaster's is published);
+# Chorley and South Ribble's plan is not, so its public page is not found, whoever asks
+public:index                                GET    200  200  200 200  200  200   200 200  200 200  200 200
+public:plan                                 GET    200  200  200 200  200  404   200 404  200 404  200 200
+
 # -- Plans, priorities and priority setting: officers change, every role reads, participants score
 priorities:plan_list                        GET    302  404  200 404  200  404   200 404  200 404  200 200
 priorities:plan_create                      GET    302  404  200 404  403  404   403 404  403 404  200 403
@@ -154,6 +161,11 @@ priorities:plan_edit                        GET    302  404  200 404  403  404  
 priorities:plan_edit                        POST   302  404  200 404  403  404   403 404  403 404  200 403
 priorities:plan_history                     GET    302  404  200 404  200  404   200 404  200 404  200 200
 priorities:plan_export                      GET    302  404  200 404  200  404   200 404  200 404  200 200
+# officers (and site administrators) preview and publish the plan's public page, and withdraw it
+priorities:plan_publish                     GET    302  404  200 404  403  404   403 404  403 404  200 403
+priorities:plan_publish                     POST   302  404  302 404  403  404   403 404  403 404  302 403
+priorities:plan_withdraw                    GET    302  405  405 405  405  405   405 405  405 405  405 405
+priorities:plan_withdraw                    POST   302  404  302 404  403  404   403 404  403 404  302 403
 priorities:archived_priorities              GET    302  404  200 404  200  404   200 404  200 404  200 200
 priorities:priority_create                  GET    302  404  200 404  403  404   403 404  403 404  200 403
 priorities:priority_create                  POST   302  404  200 404  403  404   403 404  403 404  200 403
@@ -671,6 +683,7 @@ def world(django_db_setup, django_db_blocker):
             other = _objects_of(
                 cast.chorley_south_ribble, lead=None, participants=[cast.csr_officer], person=cast.csr_officer
             )
+            publish_plan(Plan.objects.get(pk=own["plan_id"]), actor=cast.officer)
             names = {column.person for column in COLUMNS.values()} - {None}
             sessions = {name: _session_of(getattr(people, name)) for name in names}
         except BaseException:

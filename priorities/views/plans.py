@@ -18,7 +18,7 @@ from csp_portal import pages
 from csp_portal.exports import FORMATS, table_response
 from csp_portal.organisations.permissions import partnership_for
 
-from .. import queries, services
+from .. import publication, queries, services
 from ..forms import ConfirmForm, MoveForm, OutcomeFormSet, PlanForm, PriorityForm, error_links
 from .common import CHANGE, VIEW, context, edit_list, find_plan, find_priority, posted
 
@@ -86,6 +86,7 @@ def plan_detail(request, slug: str, plan_id: int):
             priorities=priorities,
             exercises=exercises,
             shows_supports=bool(plan.partnership.county_board_id),
+            publication=publication.publication_of(plan),
             moved=moved.cleaned_data if moved is not None and moved.is_valid() else None,
         ),
     )
