@@ -37,6 +37,7 @@ from actionplans.queries import reporting_quarter
 from actionplans.reviews.models import Review, ReviewDocument
 from assessments import charts
 from assessments.models import AnnualReview, CrimeImport, HarmWeight, Indicator, IndicatorValue, StrategicAssessment
+from csp_portal.api.models import AccessToken
 from csp_portal.notifications.models import Kind, Notification
 from csp_portal.organisations.models import (
     Agency,
@@ -55,7 +56,7 @@ from .conftest import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["priorities", "actionplans", "assessments", "reports", "organisations", "notifications", "reviews"]
+APPS = ["priorities", "actionplans", "assessments", "reports", "organisations", "notifications", "reviews", "api"]
 
 # Text fields left out, and why: they never reach a page, or cannot hold markup at all.
 EXCLUDED = {
@@ -71,6 +72,8 @@ EXCLUDED = {
     "notifications.Notification.stage": "the mail server's answer, for the operators' logs and the admin only",
     "reports.CalendarFeed.token_hash": "the SHA-256 of a calendar address's secret, never shown",
     "organisations.Invitation.token_hash": "the SHA-256 of an invitation link's secret, never shown",
+    "api.AccessToken.token_hash": "the SHA-256 of a personal access token's secret, never shown",
+    "api.AccessToken.prefix": "the first 8 characters of a random URL-safe secret: too short to hold a script",
 }
 
 
@@ -236,6 +239,11 @@ def rows_the_demo_lacks() -> None:
         role="lead",
         note="Note",
     )
+    # Each person's personal access tokens are listed on their account's tokens page.
+    for email in DEMO_ACCOUNTS:
+        AccessToken.objects.create(
+            person=User.objects.get(email=email), name="Token", token_hash=email, prefix="abcdefgh"
+        )
     # The notification list is crawled for the first accounts only (PER_VIEW): each has one.
     for email in DEMO_ACCOUNTS:
         Notification.objects.create(

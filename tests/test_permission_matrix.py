@@ -372,6 +372,19 @@ notifications:mark_all_read                 GET    302  405  405 405  405  405  
 notifications:mark_all_read                 POST   302  302  302 302  302  302   302 302  302 302  302 302
 notifications:choices                       GET    302  200  200 200  200  200   200 200  200 200  200 200
 notifications:choices                       POST   302  200  200 200  200  200   200 200  200 200  200 200
+# -- Personal access tokens: each person's own. The address names no token of theirs (the table's pk is an
+# assessment's), so it is not found; tests/api/test_tokens.py revokes one's own.
+access_tokens                               GET    302  200  200 200  200  200   200 200  200 200  200 200
+access_tokens                               POST   302  200  200 200  200  200   200 200  200 200  200 200
+access_token_revoke                         GET    302  404  404 404  404  404   404 404  404 404  404 404
+access_token_revoke                         POST   302  404  404 404  404  404   404 404  404 404  404 404
+# -- The read API: its schema and documentation describe it to anyone; its data answers a token alone, so a
+# signed-in browser gets 401 like nobody at all (who may read what with a token: API_MATRIX below)
+api_schema                                  GET    200  200  200 200  200  200   200 200  200 200  200 200
+api_docs                                    GET    200  200  200 200  200  200   200 200  200 200  200 200
+api_partnerships                            GET    401  401  401 401  401  401   401 401  401 401  401 401
+api_actions                                 GET    401  401  401 401  401  401   401 401  401 401  401 401
+api_returns                                 GET    401  401  401 401  401  401   401 401  401 401  401 401
 
 admin:index                                 GET    302  302  302 302  302  302   302 302  302 302  200 302
 admin:organisations_partnership_changelist  GET    302  302  302 302  302  302   302 302  302 302  200 302
@@ -839,6 +852,38 @@ reviews:recommendation_edit                 POST   302  404  200 404  403  404  
 reviews:recommendation_action_add           GET    302  404  200 404  403  404   403 404  403 404  200 403
 reviews:recommendation_action_add           POST   302  404  200 404  403  404   403 404  403 404  200 403
 """
+
+
+# The read API asked with a personal access token of each column's person and no session ("anon" sends
+# none): each reads what their pages show them, and the API is read-only (405 to any post, before the
+# partnership is looked up, so a post tells nothing of another partnership either).
+API_MATRIX = """
+view                                        method anon none off offX lead leadX brd brdX ana anaX adm cty
+api_partnerships                            GET    401  200  200 200  200  200   200 200  200 200  200 200
+api_partnerships                            POST   401  405  405 405  405  405   405 405  405 405  405 405
+api_actions                                 GET    401  404  200 404  200  404   200 404  200 404  200 200
+api_actions                                 POST   401  405  405 405  405  405   405 405  405 405  405 405
+api_returns                                 GET    401  404  200 404  200  404   200 404  200 404  200 200
+api_returns                                 POST   401  405  405 405  405  405   405 405  405 405  405 405
+"""
+
+
+def test_the_api_answers_each_persons_token_as_its_table_says(world):
+    from csp_portal.api.services import create_token
+
+    wrong = []
+    with transaction.atomic():
+        secrets = {name: create_token(actor=getattr(world.people, name), name="Matrix")[1] for name in world.sessions}
+        for (view, method), answers in parse(API_MATRIX).items():
+            for column, expected in answers.items():
+                person = COLUMNS[column].person
+                client = Client(headers={"Authorization": f"Bearer {secrets[person]}"} if person else {})
+                url = url_of(view, world.own if COLUMNS[column].own else world.other)
+                status = (client.get if method == "GET" else client.post)(url).status_code
+                if status != expected:
+                    wrong.append(f"  {view} {method} {column:<6} expected {expected}, got {status}")
+        transaction.set_rollback(True)
+    assert not wrong, "\n".join(wrong)
 
 
 def test_a_pcc_recommendations_pages_answer_as_their_table_says(world):
