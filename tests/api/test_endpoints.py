@@ -124,7 +124,7 @@ def test_a_quarter_not_written_as_the_portal_writes_it_is_a_400(cast, data, quar
 def test_lists_come_in_pages(cast):
     plan_with_actions(cast.lancaster, actions=7)
     client, _ = bearer(cast.board_member)
-    first = client.get(returns("lancaster", "?page_size=5")).json()
+    first = client.get(returns("lancaster", "?format=json&page_size=5")).json()
     assert first["count"] == 14 and len(first["results"]) == 5 and first["previous"] is None
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 5 and second["next"]
