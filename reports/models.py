@@ -124,6 +124,10 @@ class ReportVersion(QuarterFields):
     def get_absolute_url(self) -> str:
         return reverse("reports:report_download", args=[self.partnership.slug, self.pk])
 
+    def get_page_url(self) -> str:
+        """The web page that shows the report as the PDF does, for phones and screen readers."""
+        return reverse("reports:report_page", args=[self.partnership.slug, self.pk])
+
 
 class ReportJob(QuarterFields):
     """One request to render a partnership's quarterly report, which the requester can watch.

@@ -29,6 +29,11 @@ def versions_of(partnership: Partnership, quarter: Quarter | None = None) -> Que
     )
 
 
+def issued_in(partnership: Partnership) -> QuerySet[ReportVersion]:
+    """The partnership's issued reports with their snapshots, to show one as a web page."""
+    return ReportVersion.objects.filter(partnership=partnership).select_related("partnership")
+
+
 def latest_issued(partnership: Partnership, quarter: Quarter) -> ReportVersion | None:
     """The newest issued version of the quarter's report, with its snapshot, to compare today's with."""
     return (

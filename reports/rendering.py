@@ -153,14 +153,19 @@ def chart_markup(indicator: dict) -> str:
     return unique_ids(svg, f"i{indicator['id']}-")
 
 
-def render_html(snapshot: dict, *, preview: bool = False, request=None, back_url: str = "") -> str:
-    """The report as one HTML document. ``preview`` renders it for the browser (site static URLs,
-    a bar back to the site, the page's CSP nonce); otherwise for WeasyPrint."""
+def render_html(snapshot: dict, *, preview: bool = False, issued=None, request=None, back_url: str = "") -> str:
+    """The report as one HTML document. ``preview`` renders a draft for the browser, ``issued`` (a
+    ReportVersion, whose stored snapshot this is) an issued report as a web page with its PDF to
+    download; either way with the site's static URLs, a bar back to the site and the page's CSP
+    nonce. Otherwise it is rendered for WeasyPrint."""
+    screen = preview or issued is not None
     context = {
         "report": snapshot,
         "indicators": [{**indicator, "chart": chart_markup(indicator)} for indicator in snapshot["indicators"]],
         "preview": preview,
-        "static_base": settings.STATIC_URL if preview else STATIC_PREFIX,
+        "issued": issued,
+        "screen": screen,
+        "static_base": settings.STATIC_URL if screen else STATIC_PREFIX,
         "back_url": back_url,
         "draft": snapshot["document"]["status"] != "issued",
         # Written into a style rule, so only ever a colour, whatever a stored snapshot holds.

@@ -14,6 +14,7 @@ meeting = "meetings/<int:meeting_id>/"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("issued/", views.report_list, name="report_list"),
+    path("issued/<int:version_id>/", views.report_page, name="report_page"),
     path("issued/<int:version_id>/download/", views.report_download, name="report_download"),
     path(quarter, views.report_quarter, name="report_quarter"),
     path(quarter + "preview/", views.report_preview, name="report_preview"),

@@ -99,6 +99,18 @@ def report_download(request, slug: str, version_id: int):
     return _pdf_response(version.pdf, version.filename)
 
 
+@login_required
+@csp_update({"style-src": [NONCE]})  # the partnership's accent colour, as the PDF has it, in one nonce'd rule
+def report_page(request, slug: str, version_id: int):
+    """An issued report as a web page, for phones and screen readers: its stored snapshot through the
+    PDF's own template, so that it shows what the PDF shows however the plan has changed since, with
+    the PDF to download at the top. Whoever may download the PDF may read it."""
+    partnership = partnership_for(request.user, slug, VIEW)
+    version = pages.one_or_404(queries.issued_in(partnership), "report", pk=version_id)
+    back = reverse("reports:report_quarter", args=[partnership.slug, version.quarter])
+    return HttpResponse(rendering.render_html(version.snapshot, issued=version, request=request, back_url=back))
+
+
 def _pdf_response(file, filename: str) -> FileResponse:
     try:
         handle = file.open("rb")

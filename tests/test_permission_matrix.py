@@ -65,6 +65,7 @@ from csp_portal.organisations.queries import token_hash
 from csp_portal.quarters import Quarter
 from priorities.models import Plan
 from priorities.publication import publish_plan
+from reports import snapshot
 from reports.models import Meeting, ReportJob, ReportVersion
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
 from tests.conftest import Cast, build_cast, verify_second_factor
@@ -282,6 +283,7 @@ actionplans:plan_export                     GET    302  404  200 404  200  404  
 # -- Reports: every role reads the dashboard and the issued reports, officers prepare them
 reports:dashboard                           GET    302  404  200 404  200  404   200 404  200 404  200 200
 reports:report_list                         GET    302  404  200 404  200  404   200 404  200 404  200 200
+reports:report_page                         GET    302  404  200 404  200  404   200 404  200 404  200 200
 reports:report_download                     GET    302  404  200 404  200  404   200 404  200 404  200 200
 reports:report_quarter                      GET    302  404  200 404  200  404   200 404  200 404  200 200
 reports:report_preview                      GET    302  404  200 404  403  404   403 404  403 404  200 403
@@ -526,7 +528,7 @@ def _objects_of(partnership: Partnership, *, lead: User | None, participants: li
         year=QUARTER.year,
         number=QUARTER.number,
         version=1,
-        snapshot={"document": {"status": "issued"}},
+        snapshot=snapshot.build(partnership, QUARTER, status="issued", version=1, issued_by=person.full_name),
         checksum="a" * 64,
         size=len(A_PDF),
         pages=1,

@@ -41,6 +41,16 @@ def test_board_member_goes_from_home_to_the_dashboard_and_downloads_the_issued_r
         assert pdf.read(5) == b"%PDF-"
     assert download.value.suggested_filename.startswith("lancaster-")
 
+    # The same report as a web page: the PDF offered at the top, no sideways scroll at 320 px.
+    page.get_by_role("link", name=re.compile(r"web page.* report, version 1")).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1, name="Quarterly monitoring report").is_visible()
+    assert page.get_by_role("link", name="Download the report as a PDF").get_attribute("download") is not None
+    visit.assert_accessible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    visit.assert_accessible()
+
 
 def test_the_dashboard_explains_a_bad_quarter(visit, media, demo):
     visit.sign_in("board@demo.example")
