@@ -140,6 +140,20 @@ def test_officer_builds_a_plan_like_seed_004_in_the_browser(visit, demo):
     assert TITLE in page.locator("main").inner_text()
     visit.assert_accessible()
 
+    # Published from a preview, then read as the public reads it, 1280 and 320 pixels wide.
+    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Publish this plan").click()
+    visit.assert_accessible()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    assert "is published" in page.locator("main").inner_text()
+    page.get_by_role("link", name="the plan's public page").click()
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    assert page.get_by_role("navigation", name="Menu").count() == 0  # no signed-in navigation
+    visit.assert_accessible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    visit.assert_accessible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
 
 def test_priority_setting_in_the_browser(visit, demo):
     page = visit.page
