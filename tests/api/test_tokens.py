@@ -128,3 +128,26 @@ def test_revoking_is_kept_in_the_history_with_who_did_it(cast):
 
 def test_the_account_page_links_to_the_tokens(login, cast):
     assert reverse("access_tokens") in login(cast.lead).get(reverse("account")).content.decode()
+
+
+def test_the_token_pages_are_valid_html(login, cast, tmp_path):
+    """The matrix's crawl (tests/test_html_validity.py) sees the list and its form's errors; here the
+    list with a used and a revoked token, the page showing a new secret and the revoke page."""
+    from tests.test_html_validity import check
+
+    client = login(cast.lead)
+    created = client.post(reverse("access_tokens"), {"name": "Excel"})
+    bearer(cast.lead)[0].get(PARTNERSHIPS)
+    revoke_token(AccessToken.objects.get(name="Excel"), actor=cast.lead)
+    live = AccessToken.objects.get(name="Power BI")
+    pages = {
+        "created": created,
+        "list": client.get(reverse("access_tokens")),
+        "revoke": client.get(reverse("access_token_revoke", args=[live.pk])),
+    }
+    files = []
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    assert check(files) == []
