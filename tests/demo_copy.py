@@ -6,6 +6,7 @@ then copied out of PostgreSQL (COPY, every table but the migrations record), and
 starting from an emptied database, has the same rows copied back in one transaction (Django's
 foreign keys are checked at commit), in well under a second. Files the demo stored (the issued
 report's PDF, an assessment's document) stay under the same MEDIA_ROOT, which the copy checks.
+Every test that starts from the demo uses the one password, so that they all share the one copy.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from csp_portal.organisations.models import User
+
+PASSWORD = "demo-password-for-tests"
 
 _copy: dict = {}
 
@@ -52,12 +55,22 @@ def _copy_in(rows: dict[str, str]) -> None:
     ContentType.objects.clear_cache()
 
 
-def load_demo(password: str) -> None:
-    """The demo with ``password`` for every account, in an empty database."""
+def load_demo(password: str = PASSWORD) -> str:
+    """The demo with ``password`` for every account, in an empty database; returns what the command
+    wrote when it loaded the demo (the copy keeps that too)."""
     # Its dates count from today, so a test that travels in time loads it afresh.
     key = (password, str(settings.MEDIA_ROOT), connection.settings_dict["NAME"], timezone.localdate())
     if _copy.get("key") == key and not User.objects.exists():
         _copy_in(_copy["rows"])
-        return
-    call_command("load_demo", "--force", "--password", password, stdout=io.StringIO())
-    _copy.update(key=key, rows=_copied_out())
+        return _copy["output"]
+    output = load_demo_again(password)
+    _copy.update(key=key, rows=_copied_out(), output=output)
+    return output
+
+
+def load_demo_again(password: str = PASSWORD) -> str:
+    """The command itself, over what the database holds (as someone running it a second time); returns
+    what it wrote."""
+    output = io.StringIO()
+    call_command("load_demo", "--force", "--password", password, stdout=output)
+    return output.getvalue()

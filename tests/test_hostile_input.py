@@ -26,7 +26,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -52,6 +51,7 @@ from priorities.models import Candidate, Criterion, Exercise, Plan
 from reports import rendering, snapshot
 from reports.models import ReportJob
 
+from . import demo_copy
 from .conftest import verify_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -257,10 +257,8 @@ def rows_the_demo_lacks() -> None:
 
 
 @pytest.fixture
-def hostile_demo(settings):
-    settings.DEBUG = True  # load_demo refuses to run otherwise
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the command's chatter
-    settings.DEBUG = False
+def hostile_demo():
+    demo_copy.load_demo()  # loaded once per test process, then copied back
     rows_the_demo_lacks()
     people = {email: User.objects.get(email=email) for email in DEMO_ACCOUNTS}  # before emails change too
     tags = plant_payloads()

@@ -10,7 +10,6 @@ own, commits the demo before the first test's transaction opens, and when the mo
 database back as it found it (emptied, then the rows the migrations made), as Django's
 TransactionTestCase does with serialized_rollback."""
 
-import io
 import re
 import time
 from collections import deque
@@ -24,8 +23,9 @@ from django.urls import Resolver404, resolve, reverse
 from pytest_django.live_server_helper import LiveServer
 
 from actionplans.models import Action
+from tests import demo_copy
 
-from .conftest import DEMO_PASSWORD, Visit
+from .conftest import Visit
 from .test_first_ten_minutes import current_code
 
 # django_db: each test runs in a transaction of its own, rolled back after it, on the test's own
@@ -115,7 +115,7 @@ def demo_server(django_db_setup, django_db_blocker):
     """The demo, loaded once, on a live server of the module's own; emptied when the module ends."""
     with django_db_blocker.unblock():
         as_migrated = connection.creation.serialize_db_to_string()
-        call_command("load_demo", "--force", "--password", DEMO_PASSWORD, stdout=io.StringIO())
+        demo_copy.load_demo()  # committed: the server's threads see it
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:

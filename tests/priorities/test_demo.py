@@ -1,28 +1,15 @@
 """load_demo: the seed plans, with their priorities, lists and county links, and no real names."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from priorities import services
 from priorities.models import Commitment, CurrentWork, Outcome, Plan, Priority
+from tests.demo_copy import load_demo, load_demo_again
 
 pytestmark = pytest.mark.django_db
 
 # People named in the seed documents: the demo gives role titles instead.
 SEED_NAMES = ["Mullin", "Cooper", "O'Gara", "Emery", "Dawson", "Ronson", "Burton", "Jones", "Brokenshire", "Binks"]
-
-
-@pytest.fixture(autouse=True)
-def debug_on(settings):
-    settings.DEBUG = True
-
-
-def load_demo() -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def lists(priority) -> tuple[int, int, int]:
@@ -98,7 +85,7 @@ def check_the_demo_names_no_real_person():
 def test_running_it_again_changes_nothing():
     load_demo()
     counts = [model.history.count() for model in (Plan, Priority, Outcome, CurrentWork, Commitment)]
-    load_demo()
+    load_demo_again()
     assert [model.history.count() for model in (Plan, Priority, Outcome, CurrentWork, Commitment)] == counts
     assert Priority.objects.count() == 14
 
@@ -107,7 +94,7 @@ def test_loading_it_again_brings_back_a_priority_someone_archived():
     load_demo()
     archived = Priority.objects.get(title="Road safety and vehicle crime")
     services.archive_priority(archived, actor=None)
-    load_demo()
+    load_demo_again()
     assert Priority.objects.get(pk=archived.pk).order == 4
     assert Priority.objects.count() == 14
 

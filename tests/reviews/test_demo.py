@@ -2,27 +2,20 @@
 with the ORM and the one progress rule), who may open which case file, and loading twice changing
 nothing."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from actionplans.models import Action, ProgressReturn
 from actionplans.reviews import clocks, progress
 from actionplans.reviews.models import QualityAssuranceRound, Recommendation, Review, ReviewRole
 from csp_portal.organisations.models import User
+from tests.demo_copy import load_demo, load_demo_again
 
 pytestmark = pytest.mark.django_db
 
 DHR, ASB_NOT_MET, ASB_MET = "LAN-DHR-2024-01", "LAN-ASB-2026-01", "LAN-ASB-2026-02"
-
-
-def load_demo() -> str:
-    out = io.StringIO()
-    call_command("load_demo", "--force", stdout=out)  # DEBUG is off in tests
-    return out.getvalue()
 
 
 def person(email: str) -> User:
@@ -183,7 +176,7 @@ def test_loading_the_demo_twice_changes_nothing():
     load_demo()
     counts = row_counts()
     states = {r.pk: state_of(r) for r in Recommendation.objects.all()}
-    output = load_demo()
+    output = load_demo_again()
     assert row_counts() == counts
     assert {r.pk: state_of(r) for r in Recommendation.objects.all()} == states
     assert "(0 created); recommendations, the PCC's included: 0 created; 0 actions and 0 progress returns" in output
