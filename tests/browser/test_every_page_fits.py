@@ -57,6 +57,7 @@ SKIPPED_VIEWS = {
     "reports:meeting_ics",
     "reports:calendar_feed",
     "reviews:review_document_download",
+    "api_schema",  # the OpenAPI document: a download, not a page
 }
 SKIPPED_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".docx")
 
