@@ -10,12 +10,16 @@ from priorities import services as priority_services
 from priorities.models import Score
 from tests.priorities.factories import CandidateFactory, CriterionFactory, ExerciseFactory
 
-PRODUCT_APPS = ["organisations", "assessments", "priorities", "actionplans", "reports"]
+PRODUCT_APPS = ["organisations", "notifications", "api", "assessments", "priorities", "actionplans", "reviews", "reports"]
 
 # Records that are not edited by anyone, so there is no change to keep a history of.
 WITHOUT_HISTORY = {
     # The sign-in audit is itself the history of sign-ins; it is written once and never changed.
     "organisations.SignInEvent",
+    # A notice sent to someone: written by the portal, then only marked read and its e-mail's delivery.
+    "notifications.Notification",
+    # A person's own choice of how they are told, about nobody else's work.
+    "notifications.Preference",
     # Police.uk street-level figures: re-imported whole from the published files, by the million.
     "assessments.CrimeCount",
     # A background import job's status row: queued, running, done or failed, with its counts.

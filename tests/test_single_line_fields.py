@@ -12,10 +12,15 @@ from assessments.services.indicators import parse_values
 from csp_portal.validators import SingleLine
 from reports.models import HEX_COLOUR
 
-PRODUCT_APPS = {"organisations", "assessments", "priorities", "actionplans", "reports"}
+PRODUCT_APPS = {"organisations", "notifications", "api", "assessments", "priorities", "actionplans", "reviews", "reports"}
 WRITTEN_BY_THE_PRODUCT = {
     "organisations.User.password": "a hash, set by set_password",
     "organisations.SignInEvent.email": "the audit's copy of an address the e-mail field already checked",
+    "notifications.Notification.subject": "a notice's subject, written by the portal from its templates",
+    "notifications.Notification.path": "a page's address the portal wrote with reverse()",
+    "notifications.Notification.reason": "why the person was told, written by the portal",
+    "notifications.Notification.stage": "the mail server's answer, recorded by the portal",
+    "api.AccessToken.token_hash": "the SHA-256 hex of a token's secret, computed by the portal",
     "assessments.CrimeCount.force": "written by the police.uk import from a file's 'Falls within' column",
     "assessments.CrimeCount.crime_type": "written by the police.uk import from a file's 'Crime type' column",
     "assessments.CrimeImport.stage": "a progress message the import writes",
