@@ -10,7 +10,16 @@ from priorities import services as priority_services
 from priorities.models import Score
 from tests.priorities.factories import CandidateFactory, CriterionFactory, ExerciseFactory
 
-PRODUCT_APPS = ["organisations", "notifications", "api", "assessments", "priorities", "actionplans", "reviews", "reports"]
+PRODUCT_APPS = [
+    "organisations",
+    "notifications",
+    "api",
+    "assessments",
+    "priorities",
+    "actionplans",
+    "reviews",
+    "reports",
+]
 
 # Records that are not edited by anyone, so there is no change to keep a history of.
 WITHOUT_HISTORY = {

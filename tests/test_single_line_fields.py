@@ -12,7 +12,16 @@ from assessments.services.indicators import parse_values
 from csp_portal.validators import SingleLine
 from reports.models import HEX_COLOUR
 
-PRODUCT_APPS = {"organisations", "notifications", "api", "assessments", "priorities", "actionplans", "reviews", "reports"}
+PRODUCT_APPS = {
+    "organisations",
+    "notifications",
+    "api",
+    "assessments",
+    "priorities",
+    "actionplans",
+    "reviews",
+    "reports",
+}
 WRITTEN_BY_THE_PRODUCT = {
     "organisations.User.password": "a hash, set by set_password",
     "organisations.SignInEvent.email": "the audit's copy of an address the e-mail field already checked",
