@@ -10,12 +10,14 @@ first process starts anything.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -24,6 +26,11 @@ from pathlib import Path
 import pytest
 
 STARTED_MARKER = "CSP_PORTAL_TEST_SERVICES"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DATABASE = "csp_portal_migrated"
+# Dumps of the migrated database, one per state of the migrations: a later run restores one in a
+# second instead of migrating for a minute. Not in git (.make/ is ignored); a clean clone migrates.
+TEMPLATE_CACHE = ROOT / ".make" / "test-database"
 
 
 @dataclass
@@ -130,8 +137,51 @@ def start_postgres(workdir: Path) -> Service:
 
     start()
     url = f"postgres://postgres@127.0.0.1:{port}/csp_portal"
+    _migrate_template(bin_dir, port, url.rpartition("/")[0])
     details = {"bin_dir": str(bin_dir), "data": str(data), "port": port, "user": user, "options": options}
     return Service("postgres", url, stop, details, start)
+
+
+def _migrations_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("**/migrations/*.py")):
+        if ".venv" not in path.parts and "node_modules" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    import django
+
+    digest.update(django.get_version().encode())
+    return digest.hexdigest()[:16]
+
+
+def _migrate_template(bin_dir: Path, port: int, server_url: str) -> None:
+    """Migrate one database that every test process then copies (CREATE DATABASE ... TEMPLATE, see
+    settings/test.py): migrating once rather than once a process saves about a minute of CPU each.
+    The migrated database is dumped to TEMPLATE_CACHE, and restored from there while the migrations
+    are unchanged."""
+    client = {"env": os.environ | {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "postgres"}, "check": True}
+    subprocess.run([bin_dir / "createdb", TEMPLATE_DATABASE], capture_output=True, **client)
+    dump = TEMPLATE_CACHE / f"{_migrations_fingerprint()}.sql"
+    if dump.exists():
+        subprocess.run(
+            [bin_dir / "psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", TEMPLATE_DATABASE, "-f", dump],
+            capture_output=True,
+            **client,
+        )
+    else:
+        environment = os.environ | {
+            "DATABASE_URL": f"{server_url}/{TEMPLATE_DATABASE}",
+            "DJANGO_SETTINGS_MODULE": "csp_portal.settings.test",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=environment, check=True
+        )
+        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+        for stale in TEMPLATE_CACHE.glob("*.sql"):
+            stale.unlink()
+        partial = dump.with_suffix(f".{os.getpid()}.partial")
+        subprocess.run([bin_dir / "pg_dump", "--no-owner", "-f", partial, TEMPLATE_DATABASE], **client)
+        partial.rename(dump)
+    os.environ["TEST_DATABASE_TEMPLATE"] = TEMPLATE_DATABASE
 
 
 def start_redis(workdir: Path) -> Service:

@@ -5,13 +5,17 @@ from .base import env
 
 SECRET_KEY = env.string("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
 DEBUG = False
+# The test processes copy a database the suite migrated once (tests/services.py).
+if template := env.string("TEST_DATABASE_TEMPLATE", ""):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": template}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests read mail.outbox; a test that starts a real SMTP server (tests/smtp.py) names it in
 # EMAIL_URL for the processes it starts, and they speak SMTP to it.
 if not env.string("EMAIL_URL", ""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local disk, or the object store given by the environment (a worker in tests/test_object_storage.py).
+    "default": STORAGES["default"],  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
