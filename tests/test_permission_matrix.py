@@ -387,6 +387,7 @@ api_docs                                    GET    200  200  200 200  200  200  
 api_partnerships                            GET    401  401  401 401  401  401   401 401  401 401  401 401
 api_actions                                 GET    401  401  401 401  401  401   401 401  401 401  401 401
 api_returns                                 GET    401  401  401 401  401  401   401 401  401 401  401 401
+api_indicators                              GET    401  401  401 401  401  401   401 401  401 401  401 401
 
 admin:index                                 GET    302  302  302 302  302  302   302 302  302 302  200 302
 admin:organisations_partnership_changelist  GET    302  302  302 302  302  302   302 302  302 302  200 302
@@ -867,6 +868,8 @@ api_actions                                 GET    401  404  200 404  200  404  
 api_actions                                 POST   401  405  405 405  405  405   405 405  405 405  405 405
 api_returns                                 GET    401  404  200 404  200  404   200 404  200 404  200 200
 api_returns                                 POST   401  405  405 405  405  405   405 405  405 405  405 405
+api_indicators                              GET    401  404  200 404  200  404   200 404  200 404  200 200
+api_indicators                              POST   401  405  405 405  405  405   405 405  405 405  405 405
 """
 
 

@@ -7,8 +7,9 @@ import re
 
 import django_filters as filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import DateField, QuerySet, Value
 
+from assessments.models import Indicator
 from csp_portal.quarters import QuarterConverter
 
 from ..models import Action, ProgressReturn
@@ -62,3 +63,30 @@ class ReturnFilter(filters.FilterSet):
 
     def in_quarter(self, queryset: QuerySet[ProgressReturn], name: str, value) -> QuerySet[ProgressReturn]:
         return queryset.filter(year=value.year, number=value.number)
+
+
+class IndicatorFilter(filters.FilterSet):
+    authority = filters.CharFilter(
+        field_name="authority__ons_code",
+        help_text="Only the indicators that measure this council, by its ONS code such as E07000121 (an "
+        "indicator of the partnership's whole area names no council and is left out).",
+    )
+    since = filters.DateFilter(
+        method="figures_from",
+        help_text="Only the figures of periods starting on or after this date, such as 2024-04-01.",
+    )
+    until = filters.DateFilter(
+        method="figures_to",
+        help_text="Only the figures of periods starting on or before this date, such as 2025-03-01.",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["authority", "since", "until"]
+
+    # The figures are read after the page is cut (queries.with_figures); the dates go with the rows.
+    def figures_from(self, queryset: QuerySet[Indicator], name: str, value) -> QuerySet[Indicator]:
+        return queryset.annotate(figures_since=Value(value, output_field=DateField()))
+
+    def figures_to(self, queryset: QuerySet[Indicator], name: str, value) -> QuerySet[Indicator]:
+        return queryset.annotate(figures_until=Value(value, output_field=DateField()))

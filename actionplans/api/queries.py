@@ -3,8 +3,15 @@ to one partnership that the caller has already authorized (permissions.partnersh
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+
+from assessments.models import CrimeCount, Indicator, IndicatorValue
+from assessments.queries import area_authorities, in_periods
 from csp_portal.organisations.models import Partnership, User
 from csp_portal.quarters import Quarter
 
@@ -63,3 +70,77 @@ def latest_rag(up_to: Quarter | None = None) -> dict[str, Subquery]:
 
 
 LATEST = {"latest_rag": "rag", "latest_year": "year", "latest_number": "number"}
+
+
+# -- Indicators --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One period's figure of an indicator: typed in (with its note) or summed from crime counts."""
+
+    period_start: date
+    value: Decimal
+    note: str = ""
+
+
+def indicators_of(partnership: Partnership) -> QuerySet[Indicator]:
+    """The partnership's indicators by name, each with the authority it measures (if one); their
+    figures are read for a page of them at a time (``with_figures``)."""
+    return Indicator.objects.filter(partnership=partnership).select_related("authority").order_by("name", "pk")
+
+
+def with_figures(indicators: list[Indicator], partnership: Partnership) -> list[Indicator]:
+    """Give each indicator its ``figures``, oldest first, in a fixed number of queries however many
+    indicators and figures: one for the typed-in figures and two for the crime counts of those fed
+    by police.uk data (summed into their periods as the indicator pages sum them). The dates of the
+    list's ``since`` and ``until`` filters, if given, ride on the rows as annotations."""
+    since = getattr(indicators[0], "figures_since", None) if indicators else None
+    until = getattr(indicators[0], "figures_until", None) if indicators else None
+    figures = _typed_figures([i for i in indicators if not i.crime_type])
+    figures.update(_crime_figures([i for i in indicators if i.crime_type], partnership))
+    for indicator in indicators:
+        indicator.figures = [
+            f
+            for f in figures.get(indicator.pk, [])
+            if (since is None or f.period_start >= since) and (until is None or f.period_start <= until)
+        ]
+    return indicators
+
+
+def _typed_figures(indicators: list[Indicator]) -> dict[int, list[Figure]]:
+    found: dict[int, list[Figure]] = defaultdict(list)
+    if indicators:
+        rows = IndicatorValue.objects.filter(indicator__in=indicators).order_by("indicator_id", "period_start")
+        for row in rows.values_list("indicator_id", "period_start", "value", "note"):
+            found[row[0]].append(Figure(*row[1:]))
+    return found
+
+
+def _crime_figures(indicators: list[Indicator], partnership: Partnership) -> dict[int, list[Figure]]:
+    """Crime-fed indicators' figures: an indicator naming an authority counts its crimes, one naming
+    none those of the partnership's whole area (assessments.queries.indicator_values)."""
+    if not indicators:
+        return {}
+    area = {a.pk for a in area_authorities(partnership)}
+    counts: dict[tuple[int, str], dict[date, int]] = defaultdict(dict)
+    rows = (
+        CrimeCount.objects.filter(
+            authority__in=area | {i.authority_id for i in indicators if i.authority_id},
+            crime_type__in={i.crime_type for i in indicators},
+        )
+        .values_list("authority_id", "crime_type", "month")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    for authority, crime_type, month, total in rows:
+        counts[authority, crime_type][month] = total
+    found = {}
+    for indicator in indicators:
+        monthly: dict[date, int] = defaultdict(int)
+        for authority in [indicator.authority_id] if indicator.authority_id else area:
+            for month, total in counts[authority, indicator.crime_type].items():
+                monthly[month] += total
+        periods = in_periods(dict(monthly), indicator.frequency)
+        found[indicator.pk] = [Figure(start, value) for start, value in sorted(periods.items())]
+    return found

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from assessments.models import Indicator
 from csp_portal.quarters import Quarter
 
 from ..models import Action, ProgressReturn
@@ -29,12 +30,16 @@ class PartnershipSerializer(serializers.Serializer):
     authorities = AuthoritySerializer(many=True, read_only=True, help_text="The councils it covers.")
     actions_url = serializers.SerializerMethodField(help_text="Where its actions are read.")
     returns_url = serializers.SerializerMethodField(help_text="Where its accepted progress returns are read.")
+    indicators_url = serializers.SerializerMethodField(help_text="Where its indicators and their figures are read.")
 
     def get_actions_url(self, partnership) -> str:
         return reverse("api_actions", args=[partnership.slug], request=self.context.get("request"))
 
     def get_returns_url(self, partnership) -> str:
         return reverse("api_returns", args=[partnership.slug], request=self.context.get("request"))
+
+    def get_indicators_url(self, partnership) -> str:
+        return reverse("api_indicators", args=[partnership.slug], request=self.context.get("request"))
 
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "2025-26-Q3"})
@@ -91,4 +96,49 @@ class ReturnSerializer(serializers.Serializer):
     commentary = serializers.CharField(source="narrative", help_text="The progress the lead reported.")
     accepted_at = serializers.DateTimeField(
         source="reviewed_at", allow_null=True, help_text="When the partnership officer accepted it."
+    )
+
+
+class FigureSerializer(serializers.Serializer):
+    period_start = serializers.DateField(
+        help_text="The first day of the period: a month, a financial quarter or a financial year (April)."
+    )
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=3, coerce_to_string=False, help_text="The figure for that period."
+    )
+    note = serializers.CharField(help_text="What was written beside a typed-in figure; empty for crime counts.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The indicator's number in the portal.")
+    name = serializers.CharField(help_text="The indicator's name, such as 'Vehicle offences, South Ribble'.")
+    unit = serializers.CharField(help_text="What the figures count: offences, incidents, %, per 1,000 people...")
+    source = serializers.CharField(help_text="Where the figures come from, such as 'MADE' or 'police.uk'.")
+    desired_direction = serializers.ChoiceField(
+        choices=Indicator.Direction.choices, help_text="down: a lower figure is better; up: a higher one is."
+    )
+    target = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=3,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The target for each period; null if none is set.",
+    )
+    frequency = serializers.ChoiceField(
+        choices=Indicator.Frequency.choices, help_text="The length of its periods: month, quarter or year."
+    )
+    authority = serializers.CharField(
+        source="authority.ons_code",
+        default=None,
+        allow_null=True,
+        help_text="The ONS code of the council it measures; null for the partnership's whole area.",
+    )
+    crime_type = serializers.CharField(
+        help_text="The police.uk crime type its figures are counted from; empty when they are typed in."
+    )
+    values = FigureSerializer(
+        source="figures",
+        many=True,
+        read_only=True,
+        help_text="Its figures, oldest first (within since and until, when given): period_start, value, note.",
     )

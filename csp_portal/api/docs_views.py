@@ -9,6 +9,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from .throttling import rate_in_words
+
 
 class Schema(SpectacularAPIView):
     """The OpenAPI 3 schema, readable without a token: it describes the API, not the data."""
@@ -46,4 +48,6 @@ def _fields(schema: dict, content: dict) -> list[tuple[str, dict]]:
 def docs(request):
     """Every endpoint, its parameters and the fields of its answer, from the schema."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return render(request, "api/docs.html", {"schema": schema, "operations": _operations(schema)})
+    return render(
+        request, "api/docs.html", {"schema": schema, "operations": _operations(schema), "rate": rate_in_words()}
+    )

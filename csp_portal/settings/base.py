@@ -350,13 +350,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "csp_portal.api.pagination.Pages",
     "DEFAULT_THROTTLE_CLASSES": ["csp_portal.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": "600/hour"},
+    "DEFAULT_THROTTLE_RATES": {"token": env.rate("API_RATE_LIMIT", "600/hour")},  # per token
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CSP Portal read API",
-    "DESCRIPTION": "Read a partnership's action plans and accepted progress returns with a personal access "
-    "token (Authorization: Bearer <token>), seeing what your pages show you and no more.",
+    "DESCRIPTION": "Read a partnership's action plans, accepted progress returns and indicators with a personal "
+    "access token (Authorization: Bearer <token>), seeing what your pages show you and no more.",
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

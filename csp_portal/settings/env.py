@@ -77,6 +77,24 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+RATE_PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
+RATE_SPELLINGS = {*RATE_PERIODS, *RATE_PERIODS.values(), "sec", "min"}
+
+
+def rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it, such as '600/hour': a whole number of at
+    least one, a slash, and second, minute, hour or day (or sec, min, or their first letter)."""
+    value = string(name, default)
+    number, _, period = value.partition("/")
+    period = period.strip().lower()
+    unit = RATE_PERIODS.get(period[:1]) if period in RATE_SPELLINGS else None
+    if not number.strip().isdigit() or int(number) < 1 or unit is None:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: write requests per second, minute, hour or day, such as 600/hour."
+        )
+    return f"{int(number)}/{unit}"
+
+
 def comma_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:
