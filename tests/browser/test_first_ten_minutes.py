@@ -1,5 +1,6 @@
 """A newcomer's first ten minutes, in a real browser: every demo role signs in, a person with
-several partnerships switches between them by keyboard, and an admin adds an agency."""
+several partnerships switches between them by keyboard, an admin adds an agency, and a person sets
+up two-factor authentication and makes, uses and revokes a personal access token from their account."""
 
 import base64
 
@@ -121,7 +122,7 @@ def test_admin_reads_the_sign_in_audit(visit, demo):
     visit.assert_accessible()
 
 
-def test_person_sets_up_two_factor_from_their_account_page(visit, demo):
+def test_person_sets_up_two_factor_and_an_access_token_from_their_account_page(visit, demo):
     visit.sign_in("lead@demo.example")
     visit.page.get_by_role("link", name="Your account").click()
     visit.page.wait_for_load_state()
@@ -147,3 +148,42 @@ def test_person_sets_up_two_factor_from_their_account_page(visit, demo):
     visit.page.wait_for_load_state()
     assert "Two-factor authentication is off" in visit.page.content()
     assert not TOTPDevice.objects.filter(user__email="lead@demo.example").exists()
+    tokens_are_made_shown_once_and_revoked(visit)
+
+
+def tokens_are_made_shown_once_and_revoked(visit):
+    """From the account page: a token is made, its secret shown once reads the API, and revoked it
+    reads nothing; each page passes axe-core 1280 and 320 pixels wide with nothing wider than 320."""
+    page = visit.page
+    api = visit.base_url + "/api/v1/partnerships/"
+    visit.goto("/account/")
+    page.get_by_role("link", name="Manage your personal access tokens").click()
+    page.wait_for_load_state()
+    assert_fits(visit)
+    page.get_by_label("Name").fill("Power BI dashboard")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    assert "shown only this once" in page.content()
+    secret = page.get_by_label("Your token").input_value()
+    assert_fits(visit)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert page.request.get(api, headers=headers).status == 200
+    page.get_by_role("link", name="Back to your tokens").click()
+    page.wait_for_load_state()
+    assert "Power BI dashboard" in page.content() and secret not in page.content()
+    page.get_by_role("link", name="Revoke Power BI dashboard").click()
+    page.wait_for_load_state()
+    assert_fits(visit)
+    page.get_by_role("button", name="Revoke the token").click()
+    page.wait_for_load_state()
+    assert "is revoked" in page.content() and "Revoked" in page.content()
+    assert_fits(visit)
+    assert page.request.get(api, headers=headers).status == 401
+
+
+def assert_fits(visit, widths=(1280, 320)):
+    for width in widths:
+        visit.page.set_viewport_size({"width": width, "height": 800})
+        visit.assert_accessible()
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= width, visit.page.url
+    visit.page.set_viewport_size({"width": widths[0], "height": 800})
