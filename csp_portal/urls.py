@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("partnerships/<slug:slug>/plans/", include("priorities.urls")),
     path("public/", include("priorities.public_urls")),
+    path("open-data/", include("reports.open_data.urls")),
     path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),
     path("partnerships/<slug:slug>/actions/", include("actionplans.urls")),
     path("partnerships/<slug:slug>/reports/", include("reports.urls")),

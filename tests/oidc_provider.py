@@ -24,6 +24,8 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
+from . import processes
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).resolve().parent / "oidc" / "provider.mjs"
 START_TIMEOUT = 20  # seconds
@@ -123,12 +125,7 @@ def running_provider(log: Path) -> Iterator[TestProvider]:
     try:
         yield TestProvider(_wait_for_ready_line(node, log))
     finally:
-        node.terminate()
-        try:
-            node.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            node.kill()
-            node.wait()
+        processes.stop(node, timeout=5)
         node.stdout.close()
 
 

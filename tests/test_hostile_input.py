@@ -169,7 +169,9 @@ def crawl(client: Client, start: list[str], seen_views: dict, data: dict[str, st
             continue
         if kind.startswith("application/json"):
             assert response["X-Content-Type-Options"] == "nosniff"
-            data[url] = response.content.decode()
+            # The open data's files are streamed as they are read.
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            data[url] = content.decode()
         if not kind.startswith("text/html"):
             continue
         html = response.content.decode()

@@ -152,6 +152,16 @@ accept_invitation                           POST   200  200  200 200  200  200  
 # Chorley and South Ribble's plan is not, so its public page is not found, whoever asks
 public:index                                GET    200  200  200 200  200  200   200 200  200 200  200 200
 public:plan                                 GET    200  200  200 200  200  404   200 404  200 404  200 200
+# the open data: its dictionary and every dataset's files; a partnership's own plan file as its public page
+open_data:index                             GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:plans-csv                         GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:plans-json                        GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:indicators-csv                    GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:indicators-json                   GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:crime-counts-csv                  GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:crime-counts-json                 GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:partnership-plans-csv             GET    200  200  200 200  200  404   200 404  200 404  200 200
+open_data:partnership-plans-json            GET    200  200  200 200  200  404   200 404  200 404  200 200
 
 # -- Plans, priorities and priority setting: officers change, every role reads, participants score
 priorities:plan_list                        GET    302  404  200 404  200  404   200 404  200 404  200 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -16,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from csp_portal import queueing
+from csp_portal import freshness, queueing
 from csp_portal.organisations.models import Authority, Partnership
 from csp_portal.uploads import UnreadableArchive
 
@@ -208,6 +209,7 @@ def _store(rows: dict[tuple, int], stale: Q, summary: dict, record: CrimeImport)
         replaced_pairs = set(CrimeCount.objects.filter(stale).values_list("force", "month").distinct())
         CrimeCount.objects.filter(stale).delete()
         _copy_rows([(*key, count) for key, count in rows.items()])
+        freshness.changed_everywhere()  # written in bulk, past the signals that mark a partnership
         summary["months_replaced"] = sorted(f"{force}, {month:%Y-%m}" for force, month in replaced_pairs)
         record.status = CrimeImport.Status.READY
         record.progress = 100
@@ -319,8 +321,13 @@ def resend_waiting_imports(now=None) -> int:
 
 
 def _unpack(job: CrimeImport, workdir: Path) -> list[tuple[Path, str]]:
-    path = Path(job.file.path)
-    return unpack_upload(path, Path(job.file_names or path.name).name, workdir)
+    """The upload, copied from the storage (an object store the web machine wrote to, or the local
+    disk) into this task's own temporary folder, then unpacked there."""
+    name = Path(job.file_names or job.file.name).name
+    local = workdir / "upload"
+    with job.file.open("rb") as source, local.open("wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+    return unpack_upload(local, name, workdir)
 
 
 def unpack_upload(path: Path, name: str, workdir: Path) -> list[tuple[Path, str]]:

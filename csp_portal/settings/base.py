@@ -5,7 +5,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
-from . import env
+from . import env, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -202,8 +202,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Uploaded files and rendered reports: on the local disk (MEDIA_ROOT) unless an object store that
+# every web and worker machine shares is configured, Azure Blob Storage or S3 (object_storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage.default_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -370,6 +372,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    # django-axes logs every successful sign-in at INFO; failures and lockouts stay visible.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs every successful sign-in at INFO, and Azure's SDK every request to the object
+    # store with its headers; failures and lockouts stay visible.
+    "loggers": {"axes": {"level": "WARNING"}, "azure": {"level": "WARNING"}},
 }

@@ -59,7 +59,7 @@ SKIPPED_VIEWS = {
     "reviews:review_document_download",
     "api_schema",  # the OpenAPI document: a download, not a page
 }
-SKIPPED_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".docx")
+SKIPPED_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".docx", ".json")  # .json: the open data's files
 
 # Links, buttons and fields that are rendered and lie outside the window sideways, unless they sit
 # in a region that scrolls, which the keyboard can reach (tabindex) and which says what it holds.

@@ -154,6 +154,14 @@ def test_officer_builds_a_plan_like_seed_004_in_the_browser(visit, demo):
     visit.assert_accessible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
+    # The data dictionary, linked from the public page, at 320 and 1280 pixels wide.
+    page.get_by_role("link", name="open data", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Open data"
+    visit.assert_accessible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
+    visit.assert_accessible()
+
 
 def test_priority_setting_in_the_browser(visit, demo):
     page = visit.page
