@@ -40,6 +40,8 @@ EXPECTED_SERVICES = APP_SERVICES | BACKING_SERVICES
 ONE_SHOT_SERVICES = {"migrate"}
 LONG_RUNNING_SERVICES = EXPECTED_SERVICES - ONE_SHOT_SERVICES
 BUILT_IN_NODE_STAGE = {"static/dist"}
+# Started only when their profile is asked for: Azurite, an object store for a trial.
+TRIAL_SERVICES = {"azurite"}
 
 SECRET_KEY = "k9Qv2-xT7pL0zR4mW8nB3cY6hJ1sD5fG0aE2uI7oP9lK3jH8gF4dS6qZ1xC5vN7bM2"
 VALID_PRODUCTION_ENV = {
@@ -241,7 +243,38 @@ def assert_command_runs(argv: list[str], where: str) -> None:
 
 def test_compose_has_the_expected_services():
     services = load_compose()["services"]
-    assert set(services) == EXPECTED_SERVICES
+    assert set(services) == EXPECTED_SERVICES | TRIAL_SERVICES
+
+
+def test_a_trial_service_starts_only_when_its_profile_is_asked_for():
+    services = load_compose()["services"]
+    for name in TRIAL_SERVICES:
+        assert services[name].get("profiles"), f"{name} would start with every `docker compose up`"
+        assert "ports" not in services[name] and "env_file" not in services[name], name
+    for name in EXPECTED_SERVICES:
+        assert "profiles" not in services[name], f"{name} would not start with `docker compose up`"
+
+
+def test_beat_is_never_scaled():
+    beat = load_compose()["services"]["beat"]
+    assert beat.get("deploy", {}).get("replicas", 1) == 1 and "scale" not in beat
+
+
+def test_the_object_store_in_env_example_is_what_production_settings_use():
+    """.env.example's Azurite lines, uncommented, point the production settings at Azure Blob Storage
+    (the azurite service's address); the static files stay with WhiteNoise, built into the image."""
+    example = {name: value for name, value, _ in env_example_lines() if name.startswith("AZURE_STORAGE_") and value}
+    assert set(example) == {"AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_CONTAINER"}
+    assert "BlobEndpoint=http://azurite:10000/" in example["AZURE_STORAGE_CONNECTION_STRING"]
+    script = (
+        "from django.conf import settings; print(*(settings.STORAGES[use]['BACKEND'] for use in settings.STORAGES))"
+    )
+    result = run_python(["-c", script], production_env(**example))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "csp_portal.storage.AzureStorage",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
 
 
 def test_backing_service_images():
