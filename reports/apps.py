@@ -12,9 +12,10 @@ class ReportsConfig(AppConfig):
 
         from csp_portal import agenda
 
-        from . import notices, permissions  # noqa: F401 - registers the rules
+        from . import live_snapshot, notices, permissions  # noqa: F401 - registers the rules
 
         agenda.register(notices.countdown)
+        live_snapshot.watch()
 
         # WeasyPrint logs every layout step, and fontTools every font it unpacks, at INFO: pages of
         # noise per report in the worker's log. Their warnings and errors still show.

@@ -22,7 +22,7 @@ from csp_portal.forms import ErrorLink
 from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
-from . import briefing, queries, rendering, services, snapshot
+from . import briefing, live_snapshot, queries, rendering, services
 from .changes import changes_since
 from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links
 from .models import ReportJob
@@ -54,7 +54,7 @@ def dashboard(request, slug: str):
     form = QuarterForm(request.GET or None, initial={"quarter": quarter.label})
     if form.is_valid():
         quarter = form.cleaned_data["quarter"]
-    data = snapshot.build(partnership, quarter)
+    data = live_snapshot.current(partnership, quarter)
     return render(
         request,
         "reports/dashboard.html",
@@ -137,7 +137,7 @@ def _quarter_context(request, partnership, quarter: Quarter, **extra) -> dict:
         "future": quarter > Quarter.current(),
     }
     if can_prepare:
-        data = snapshot.build(partnership, quarter)
+        data = live_snapshot.current(partnership, quarter)
         context.update(report=data, missing=briefing.missing(data), **_since_issued(partnership, quarter, data))
     context.update(extra)
     return context
@@ -157,7 +157,7 @@ def report_quarter(request, slug: str, quarter: Quarter):
 def report_preview(request, slug: str, quarter: Quarter):
     """The draft report from today's data as HTML, from the template the PDF uses."""
     partnership = partnership_for(request.user, slug, PREPARE)
-    data = snapshot.build(partnership, quarter)
+    data = live_snapshot.current(partnership, quarter)
     back = reverse("reports:report_quarter", args=[partnership.slug, quarter])
     return HttpResponse(rendering.render_html(data, preview=True, request=request, back_url=back))
 

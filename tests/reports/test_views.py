@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from csp_portal import freshness
 from reports import tasks
 from reports.models import Decision, ReportJob, ReportSettings, ReportVersion
 
@@ -61,6 +62,8 @@ def job(cast, status=ReportJob.Status.READY, partnership=None) -> ReportJob:
 
 
 def queries_of(client, address, method="get") -> int:
+    """The queries of one request, with the report snapshots to build again (the worst case)."""
+    freshness.changed_everywhere()
     with CaptureQueriesContext(connection) as captured:
         response = getattr(client, method)(address)
     assert response.status_code == 200, response.status_code
