@@ -136,7 +136,7 @@ def test_a_zip_listing_200000_files_is_refused_from_its_end_record(login, cast, 
     assert_refused_on_field(
         response, "The selected file must hold at most 1,000 files and folders: this one holds 200,000", "id_file"
     )
-    assert cost.seconds < 5 and cost.peak_growth_mb < 150, cost  # the 17 MB upload itself included
+    assert cost.cpu_seconds < 5 and cost.peak_growth_mb < 150, cost  # the 17 MB upload itself included
 
 
 def test_a_zip_bomb_is_refused_from_the_sizes_it_declares(login, cast, media_root):
@@ -149,7 +149,7 @@ def test_a_zip_bomb_is_refused_from_the_sizes_it_declares(login, cast, media_roo
         "unpacks to 2 GB. A police.uk street file is one force&#x27;s month",
         "id_file",
     )
-    assert cost.seconds < 2 and cost.peak_growth_mb < 30, cost
+    assert cost.cpu_seconds < 2 and cost.peak_growth_mb < 30, cost
 
 
 def test_street_files_unpacking_to_more_than_1_gb_in_all_are_refused(login, cast, media_root):
@@ -161,7 +161,7 @@ def test_street_files_unpacking_to_more_than_1_gb_in_all_are_refused(login, cast
         "Upload fewer months at a time",
         "id_file",
     )
-    assert cost.seconds < 2 and cost.peak_growth_mb < 30, cost
+    assert cost.cpu_seconds < 2 and cost.peak_growth_mb < 30, cost
 
 
 @pytest.mark.parametrize(
@@ -216,7 +216,7 @@ def test_the_worker_checks_a_stored_zip_again_and_never_unpacks_a_bomb(cast, med
         "download.zip: must hold street files smaller than 64 MB each: 2024-01/2024-01-lancashire-street.csv "
         "unpacks to 3 GB. A police.uk street file is one force's month."
     )
-    assert cost.seconds < 2 and cost.peak_growth_mb < 30, cost
+    assert cost.cpu_seconds < 2 and cost.peak_growth_mb < 30, cost
     assert not list(media_root.rglob("*.csv"))
 
 
@@ -233,7 +233,7 @@ def test_a_member_that_unpacks_to_more_than_it_declares_is_refused_as_damaged(ca
         run_import_job(job.pk)
     job.refresh_from_db()
     assert job.error == "download.zip: is damaged: a file in it does not unpack as the .zip says it should."
-    assert cost.seconds < 5 and cost.peak_growth_mb < 60, cost
+    assert cost.cpu_seconds < 5 and cost.peak_growth_mb < 60, cost
 
 
 def test_a_real_police_uk_download_is_within_the_limits(login, cast, media_root, tmp_path, authorities):
@@ -335,7 +335,7 @@ def test_the_pages_refuse_blank_lines_on_the_file_field_and_store_nothing(login,
             },
         )
     assert_refused_on_field(response, "Line 10,001: the table runs past row 10,000", "id_upload-file")
-    assert cost.seconds < 5 and cost.peak_growth_mb < 100, cost
+    assert cost.cpu_seconds < 5 and cost.peak_growth_mb < 100, cost
     assert not HarmWeight.objects.exists()
     response = login(cast.officer).post(
         reverse("assessments:indicator_detail", args=["lancaster", indicator.pk]),
