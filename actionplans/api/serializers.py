@@ -108,6 +108,10 @@ class FigureSerializer(serializers.Serializer):
     )
     note = serializers.CharField(help_text="What was written beside a typed-in figure; empty for crime counts.")
 
+    def to_representation(self, figure) -> dict:
+        # Hundreds of figures a page: written directly rather than field by field (the same answer).
+        return {"period_start": figure.period_start.isoformat(), "value": float(figure.value), "note": figure.note}
+
 
 class IndicatorSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The indicator's number in the portal.")

@@ -167,3 +167,21 @@ def test_the_query_count_does_not_grow_with_ten_times_the_data(cast, query):
         indicators(cast.chorley_south_ribble, tag=f" {n}")
     assert count_queries(client, url) == few
     assert len(client.get(url).json()["results"]) == (20 if not query else 10)
+
+
+def test_monthly_crime_figures_are_those_the_indicator_pages_show(cast, data):
+    """The API sums a monthly indicator's counts without pandas; the pages (assessments.queries) with
+    it. A month with no count is left out by both."""
+    from assessments.queries import indicator_values
+
+    counted = Indicator.objects.get(partnership=cast.lancaster, crime_type="Burglary")
+    CrimeCount.objects.create(
+        force="Lancashire", month=date(2025, 9, 1), authority=counted.authority, crime_type="Burglary", count=4
+    )
+    client, _ = bearer(cast.board_member)
+    figures = by_name(client, address("lancaster"))[counted.name]["values"]
+    expected = indicator_values(counted, cast.lancaster)
+    assert [(f["period_start"], f["value"]) for f in figures] == [
+        (start.isoformat(), float(value)) for start, value in sorted(expected.items())
+    ]
+    assert len(figures) == 4
