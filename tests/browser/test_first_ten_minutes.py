@@ -152,8 +152,9 @@ def test_person_sets_up_two_factor_and_an_access_token_from_their_account_page(v
 
 
 def tokens_are_made_shown_once_and_revoked(visit):
-    """From the account page: a token is made, its secret shown once reads the API, and revoked it
-    reads nothing; each page passes axe-core 1280 and 320 pixels wide with nothing wider than 320."""
+    """From the account page: a token is made, its secret shown once reads the API (whose
+    documentation it links to), and revoked it reads nothing; each page passes axe-core 1280 and 320
+    pixels wide with nothing wider than the window."""
     page = visit.page
     api = visit.base_url + "/api/v1/partnerships/"
     visit.goto("/account/")
@@ -168,8 +169,11 @@ def tokens_are_made_shown_once_and_revoked(visit):
     assert_fits(visit)
     headers = {"Authorization": f"Bearer {secret}"}
     assert page.request.get(api, headers=headers).status == 200
-    page.get_by_role("link", name="Back to your tokens").click()
+    page.get_by_role("link", name="API documentation").click()
     page.wait_for_load_state()
+    assert "/api/v1/partnerships/{slug}/indicators/" in page.content()
+    assert_fits(visit)
+    visit.goto("/account/tokens/")  # not back: the secret's page answered a form
     assert "Power BI dashboard" in page.content() and secret not in page.content()
     page.get_by_role("link", name="Revoke Power BI dashboard").click()
     page.wait_for_load_state()
