@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("partnerships/<slug:slug>/plans/", include("priorities.urls")),
+    # A quarter's public progress summary (reports), before the public plans' own addresses.
+    path("public/<slug:slug>/progress/", include("reports.public_urls")),
     path("public/", include("priorities.public_urls")),
     path("open-data/", include("reports.open_data.urls")),
     path("partnerships/<slug:slug>/evidence/", include("assessments.urls")),

@@ -19,19 +19,22 @@ priority's reverse relation, with the public statuses spelled out below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db import models, transaction
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from csp_portal import writes
 from csp_portal.organisations.models import User
+from csp_portal.quarters import Quarter
 
 from .models import Plan, Priority, PublishedPlan
 
@@ -43,6 +46,7 @@ PUBLIC_PRIORITY_STATUSES = (Priority.Status.ACTIVE, Priority.Status.WATCHING)
 # time limit only bounds how long a new release's page layout waits to reach a page already cached.
 CACHE_SECONDS = 10 * 60
 CONTENT_TEMPLATE = "priorities/public/plan_content.html"
+Page = TypeVar("Page")
 
 # -- What the public sees ----------------------------------------------------------------------------
 
@@ -158,36 +162,74 @@ def publication_of(plan: Plan) -> PublishedPlan | None:
 
 @dataclass(frozen=True)
 class PublicPlan:
-    """A published plan's public page: its heading and the content rendered from its snapshot."""
+    """A published plan's public page: its heading, the content rendered from its snapshot, and the
+    quarters whose progress the partnership has published, newest first (``quarters``: each with
+    the partnership's slug, the quarter and when it was published)."""
 
     title: str
     partnership: str
     kind: str
     published_at: datetime
     html: str
+    quarters: tuple[dict, ...] = ()
+
+
+def _current_with_quarters(slug: str) -> list[dict]:
+    """The partnership's public plan (its pk and publication time), a row for each quarter whose
+    progress is public (reports.PublishedQuarter, read through the partnership's reverse relation so
+    that priorities need not import the reports built on them), newest first: one query."""
+    public_quarter = FilteredRelation(
+        "partnership__published_quarters",
+        condition=Q(partnership__published_quarters__withdrawn_at__isnull=True),
+    )
+    return list(
+        PublishedPlan.objects.filter(partnership__slug=slug, withdrawn_at__isnull=True)
+        .annotate(public_quarter=public_quarter)
+        .order_by(F("public_quarter__year").desc(nulls_last=True), F("public_quarter__number").desc(nulls_last=True))
+        .values("pk", "published_at", "public_quarter__year", "public_quarter__number", "public_quarter__published_at")
+    )
 
 
 def public_plan(slug: str) -> PublicPlan | None:
-    """The partnership's public plan, or None (never published, or withdrawn). One query when the
-    page is cached, two when it is not, whatever the plan's size."""
-    current = (
-        PublishedPlan.objects.filter(partnership__slug=slug, withdrawn_at__isnull=True)
-        .values("pk", "published_at")
-        .first()
-    )
-    if current is None:
+    """The partnership's public plan with its published quarters, or None (never published, or
+    withdrawn). One query when the page is cached, two when it is not, whatever the plan's size and
+    however many quarters are published (they come with the first, so they are always current)."""
+    rows = _current_with_quarters(slug)
+    if not rows:
         return None
-    key = f"public-plan:{current['pk']}:{current['published_at'].isoformat()}"
-    page = cache.get(key)
-    if page is None:
-        snapshot = PublishedPlan.objects.values_list("snapshot", flat=True).get(pk=current["pk"])
-        page = PublicPlan(
+    current = rows[0]
+    quarters = tuple(
+        {
+            "slug": slug,
+            "quarter": Quarter(row["public_quarter__year"], row["public_quarter__number"]),
+            "published_at": row["public_quarter__published_at"],
+        }
+        for row in rows
+        if row["public_quarter__year"] is not None
+    )
+    page = cached_page(
+        PublishedPlan,
+        current,
+        "public-plan",
+        lambda snapshot: PublicPlan(
             title=snapshot["plan"]["title"],
             partnership=snapshot["partnership"]["name"],
             kind=snapshot["plan"]["kind"],
             published_at=current["published_at"],
             html=render_content(snapshot),
-        )
+        ),
+    )
+    return replace(page, quarters=quarters)
+
+
+def cached_page(model: type[models.Model], current: dict, prefix: str, build: Callable[[dict], Page]) -> Page:
+    """The public page of the publication ``current`` (a ``model`` row's pk and published_at): from
+    the cache, or built from its snapshot (one query) and cached under a key that names the
+    publication and its time, so that publishing again or withdrawing shows at once."""
+    key = f"{prefix}:{current['pk']}:{current['published_at'].isoformat()}"
+    page = cache.get(key)
+    if page is None:
+        page = build(model.objects.values_list("snapshot", flat=True).get(pk=current["pk"]))
         cache.set(key, page, CACHE_SECONDS)
     return page
 
@@ -249,7 +291,14 @@ def publish_plan(plan: Plan, *, actor: User | None) -> PublishedPlan:
 @transaction.atomic
 def withdraw_plan(plan: Plan, *, actor: User | None) -> bool:
     """Take the plan's public page down at once; False if it was not public."""
-    publication = PublishedPlan.objects.select_for_update().filter(plan=plan, withdrawn_at__isnull=True).first()
+    return withdraw_public(PublishedPlan.objects.filter(plan=plan), actor=actor)
+
+
+def withdraw_public(publications: QuerySet, *, actor: User | None) -> bool:
+    """Take down at once the public one of ``publications`` (a published plan, or a quarter's
+    progress summary: rows with ``withdrawn_at``), locked first; False if none was public. The
+    caller holds the transaction."""
+    publication = publications.select_for_update().filter(withdrawn_at__isnull=True).first()
     if publication is None:
         return False
     publication.withdrawn_at = timezone.now()

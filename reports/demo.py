@@ -7,7 +7,9 @@ invented for the demo and labelled so, not real statistics (``data/demo_reports.
 board's decisions). The report is rendered here, through the same service as the background job (it
 takes a few seconds), once: loading the demo again keeps it.
 
-Runs after the action plans' step (order 650), which writes the returns.
+Runs after the action plans' step (order 650), which writes the returns. Then, once Lancaster's plan
+is public (the priorities' step, order 800), its progress summary of the newest quarter with accepted
+returns is published, with the officer's commentary (``data/demo_reports.toml``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from csp_portal.organisations.demo import DemoContext, demo_step, read_data
 from csp_portal.organisations.models import Authority, User
 from csp_portal.quarters import Quarter
 
-from . import meeting_services, queries, services
+from . import meeting_services, publication, queries, services
 from .models import Decision, Meeting, ReportJob, ReportSettings, ReportVersion
 
 DATA = read_data(__file__, "demo_reports.toml")
@@ -173,3 +175,35 @@ def reports(ctx: DemoContext) -> None:
         f"({issued.pages if issued else '?'} pages); two Lancaster indicators with illustrative figures; "
         f"{meetings} board meetings, past and next."
     )
+
+
+@demo_step(order=850)
+def public_progress(ctx: DemoContext) -> None:
+    """Lancaster's progress summary of the newest quarter with accepted returns on its public plan's
+    actions, published by its officer. Published again only if what it shows changed, so loading the
+    demo twice changes nothing."""
+    lancaster = ctx.partnership("lancaster")
+    officer = User.objects.filter(email="officer@demo.example").first()
+    public = publication.public_plan_of(lancaster)
+    latest = (
+        ProgressReturn.objects.filter(
+            action__priority__plan_id=public.plan_id if public else None, status=ProgressReturn.Status.ACCEPTED
+        )
+        .order_by("-year", "-number")
+        .values("year", "number")
+        .first()
+    )
+    if public is None or latest is None:
+        ctx.report("Public progress: skipped, Lancaster has no public plan or no accepted return.")
+        return
+    quarter = Quarter(latest["year"], latest["number"])
+    commentary = DATA["progress_commentary"]
+    current = publication.publication_of(lancaster, quarter)
+    if (
+        current is None
+        or not current.is_public
+        or current.commentary != commentary
+        or current.snapshot != publication.public_summary(public.plan, quarter)
+    ):
+        publication.publish_quarter(lancaster, quarter, commentary=commentary, actor=officer)
+    ctx.report(f"Public progress: {quarter.label}, at /public/{lancaster.slug}/progress/{quarter.slug}/.")

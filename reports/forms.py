@@ -121,6 +121,22 @@ class DecisionForm(forms.Form):
         )
 
 
+class CommentaryForm(forms.Form):
+    """The officer's commentary on a quarter's progress, published with it for anyone to read."""
+
+    commentary = forms.CharField(
+        label="Commentary for the public (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Shown to the public as written. Do not name people or include anything not yet public.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper(Field.textarea("commentary", rows=6))
+
+
 TIME = re.compile(r"\A\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*\Z")
 
 

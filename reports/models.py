@@ -16,6 +16,8 @@ priorities, action plans, escalations, indicators and funding for one financial-
 - A ``Meeting`` is one board meeting: when and where, the quarter it reviews (the report issued for
   it is that quarter's newest version), who attended and the decisions recorded at it.
 - A ``CalendarFeed`` is a person's secret address for the iCalendar feed of their board meetings.
+- A ``PublishedQuarter`` is a quarter's public progress summary: the RAG counts and each public
+  action's RAG of the partnership's public plan, with the officer's commentary, for anyone to read.
 """
 
 from __future__ import annotations
@@ -341,3 +343,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+
+class PublishedQuarter(QuarterFields):
+    """A quarter's public progress summary: what anyone, signed in or not, reads at
+    /public/<partnership>/progress/<quarter>/.
+
+    ``snapshot`` holds it as plain JSON, taken when the officer published it from the partnership's
+    public plan: per current priority and in total the RAG counts of its public actions by their
+    latest accepted returns (the board report's rule), and each action's title, lead agency, RAG
+    and percentage complete. Never a return's narrative, risks or escalation, nor anyone's name.
+    ``commentary`` is the officer's own words for the public, approved by publishing. Publishing
+    again replaces both (the history keeps every version, who published it and when); withdrawing
+    takes the page down at once."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="published_quarters")
+    snapshot = models.JSONField(editable=False)
+    commentary = models.TextField(
+        blank=True, help_text="Shown to the public as written, above the figures, once the quarter is published."
+    )
+    published_at = models.DateTimeField("published")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("withdrawn", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year", "number"], name="one_public_summary_per_quarter"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="published_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.quarter.label} progress summary (public)"
+
+    @property
+    def is_public(self) -> bool:
+        return self.withdrawn_at is None

@@ -3,7 +3,7 @@ board's decisions and its meetings."""
 
 from django.urls import path
 
-from . import meeting_views, review_views, views
+from . import meeting_views, public_views, review_views, views
 
 app_name = "reports"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path(quarter + "preview/", views.report_preview, name="report_preview"),
     path(quarter + "request/", views.report_request, name="report_request"),
     path(quarter + "issue/", views.report_issue, name="report_issue"),
+    # The quarter's public progress summary: preview and publish, withdraw (public_urls.py: the page itself)
+    path(quarter + "publish/", public_views.progress_publish, name="progress_publish"),
+    path(quarter + "withdraw/", public_views.progress_withdraw, name="progress_withdraw"),
     path(job, views.report_job, name="report_job"),
     path(job + "status/", views.report_job_status, name="report_job_status"),
     path(job + "draft.pdf", views.report_job_download, name="report_job_download"),

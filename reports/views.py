@@ -22,7 +22,7 @@ from csp_portal.forms import ErrorLink
 from csp_portal.organisations.permissions import partnership_for
 from csp_portal.quarters import Quarter
 
-from . import briefing, live_snapshot, queries, rendering, services
+from . import briefing, live_snapshot, publication, queries, rendering, services
 from .changes import changes_since
 from .forms import DecisionForm, QuarterForm, ReportSettingsForm, RequestForm, error_links
 from .models import ReportJob
@@ -135,6 +135,7 @@ def _quarter_context(request, partnership, quarter: Quarter, **extra) -> dict:
         "jobs": queries.jobs_of(partnership, quarter) if can_prepare else [],
         "next_version": (max((v.version for v in versions), default=0) + 1),
         "future": quarter > Quarter.current(),
+        "progress_publication": publication.publication_of(partnership, quarter),
     }
     if can_prepare:
         data = live_snapshot.current(partnership, quarter)

@@ -54,6 +54,7 @@ ALSO = [
     ("priorities:exercise_score", "lead"),
     ("home", "none"),  # the page of someone with no role, where they ask for one
     ("public:plan", "anon"),  # the public page, as anyone reads it without signing in
+    ("public_progress:quarter", "anon"),  # a quarter's public progress summary, likewise
 ]
 # The fragments htmx asks for (with the HX-Request header) on the action plan page, and the element
 # each replaces there (data-hx-target, outerHTML): {action_id} is the action's.

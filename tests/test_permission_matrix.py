@@ -67,6 +67,7 @@ from priorities.models import Plan
 from priorities.publication import publish_plan
 from reports import snapshot
 from reports.models import Meeting, ReportJob, ReportVersion
+from reports.publication import publish_quarter
 from tests.actionplans.factories import ActionFactory, AllocationFactory, PlanFactory, PriorityFactory
 from tests.conftest import Cast, build_cast, verify_second_factor
 from tests.factories import UserFactory
@@ -152,6 +153,8 @@ accept_invitation                           POST   200  200  200 200  200  200  
 # Chorley and South Ribble's plan is not, so its public page is not found, whoever asks
 public:index                                GET    200  200  200 200  200  200   200 200  200 200  200 200
 public:plan                                 GET    200  200  200 200  200  404   200 404  200 404  200 200
+# and Lancaster's published progress summary of the quarter (Chorley and South Ribble published none)
+public_progress:quarter                     GET    200  200  200 200  200  404   200 404  200 404  200 200
 # the open data: its dictionary and every dataset's files; a partnership's own plan file as its public page
 open_data:index                             GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:plans-csv                         GET    200  200  200 200  200  200   200 200  200 200  200 200
@@ -301,6 +304,11 @@ reports:report_request                      GET    302  405  405 405  405  405  
 reports:report_request                      POST   302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_issue                        GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_issue                        POST   302  404  200 404  403  404   403 404  403 404  200 403
+# officers (and site administrators) preview and publish the quarter's public progress summary, and withdraw it
+reports:progress_publish                    GET    302  404  200 404  403  404   403 404  403 404  200 403
+reports:progress_publish                    POST   302  404  302 404  403  404   403 404  403 404  302 403
+reports:progress_withdraw                   GET    302  405  405 405  405  405   405 405  405 405  405 405
+reports:progress_withdraw                   POST   302  404  302 404  403  404   403 404  403 404  302 403
 reports:report_job                          GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_job_status                   GET    302  404  200 404  403  404   403 404  403 404  200 403
 reports:report_job_download                 GET    302  404  200 404  403  404   403 404  403 404  200 403
@@ -710,6 +718,7 @@ def world(django_db_setup, django_db_blocker):
                 cast.chorley_south_ribble, lead=None, participants=[cast.csr_officer], person=cast.csr_officer
             )
             publish_plan(Plan.objects.get(pk=own["plan_id"]), actor=cast.officer)
+            publish_quarter(cast.lancaster, QUARTER, commentary="Most actions are on track.", actor=cast.officer)
             names = {column.person for column in COLUMNS.values()} - {None}
             sessions = {name: _session_of(getattr(people, name)) for name in names}
         except BaseException:
