@@ -1,6 +1,7 @@
 """The dashboard and reports in a real browser: a board member lands on the dashboard and downloads
 an issued report; an officer previews the draft and requests a PDF, and the job page shows its
-progress and then the link without reloading; every page passes axe-core's WCAG 2.2 AA checks."""
+progress and then the link without reloading, and publishes the quarter's progress for the public;
+every page passes axe-core's WCAG 2.2 AA checks."""
 
 import re
 
@@ -168,3 +169,22 @@ def test_officer_is_asked_before_issuing(visit, media, demo):
     page.get_by_role("link", name=re.compile("without issuing")).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Issued versions").is_visible()
+
+    # The quarter's progress published for the public from its preview, and read as the public reads
+    # it, 1280 and 320 pixels wide.
+    publish = re.compile(r"^(Publish a progress summary|Preview and publish the progress summary again)$")
+    page.get_by_role("link", name=publish).click()
+    page.wait_for_load_state()
+    visit.assert_accessible()
+    page.get_by_label("Commentary for the public (optional)").fill("Most actions are on track.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_load_state()
+    assert "progress summary is published" in page.locator("main").inner_text()
+    page.get_by_role("link", name="the quarter's public page").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Progress in")
+    assert page.get_by_text("Most actions are on track.").is_visible()
+    visit.assert_accessible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    visit.assert_accessible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
