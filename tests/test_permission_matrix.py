@@ -159,6 +159,8 @@ public_progress:quarter                     GET    200  200  200 200  200  404  
 open_data:index                             GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:plans-csv                         GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:plans-json                        GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:quarterly-status-csv              GET    200  200  200 200  200  200   200 200  200 200  200 200
+open_data:quarterly-status-json             GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:indicators-csv                    GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:indicators-json                   GET    200  200  200 200  200  200   200 200  200 200  200 200
 open_data:crime-counts-csv                  GET    200  200  200 200  200  200   200 200  200 200  200 200

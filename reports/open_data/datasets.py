@@ -66,6 +66,13 @@ class Dataset:
 PARTNERSHIP_SLUG = Column(
     "partnership_slug", "string", "The partnership's short name, as in its public page's address.", "lancaster"
 )
+PARTNERSHIP_NAME = Column("partnership_name", "string", "The community safety partnership.", "Lancaster District CSP")
+PLAN_TITLE = Column("plan_title", "string", "The plan's title.", "Lancaster District Community Safety Plan 2025-2028")
+PRIORITY_TITLE = Column("priority_title", "string", "The priority the action delivers.", "Domestic abuse")
+ACTION_TITLE = Column("action_title", "string", "What the partnership will do.", "Train frontline staff in DASH")
+LEAD_AGENCY = Column(
+    "lead_agency", "string", "The agency that leads the action; empty if not decided.", "Lancaster City Council"
+)
 AUTHORITY_CODE = Column("authority_code", "string", "The council's ONS local authority code.", "E07000121")
 AUTHORITY_NAME = Column("authority_name", "string", "The council's name.", "Lancaster")
 
@@ -76,21 +83,19 @@ PLANS = Dataset(
     "the plan, the priority the action belongs to, who leads it, when it is due and how far it has got.",
     columns=(
         PARTNERSHIP_SLUG,
-        Column("partnership_name", "string", "The community safety partnership.", "Lancaster District CSP"),
-        Column("plan_title", "string", "The plan's title.", "Lancaster District Community Safety Plan 2025-2028"),
+        PARTNERSHIP_NAME,
+        PLAN_TITLE,
         Column("plan_period_start", "date", "The first day the plan covers.", "2025-04-01"),
         Column("plan_period_end", "date", "The last day the plan covers.", "2028-03-31"),
-        Column("priority_title", "string", "The priority the action delivers.", "Domestic abuse"),
+        PRIORITY_TITLE,
         Column(
             "watching_brief",
             "boolean",
             "true if the partnership watches the priority rather than working on it actively.",
             "false",
         ),
-        Column("action_title", "string", "What the partnership will do.", "Train frontline staff in DASH"),
-        Column(
-            "lead_agency", "string", "The agency that leads the action; empty if not decided.", "Lancaster City Council"
-        ),
+        ACTION_TITLE,
+        LEAD_AGENCY,
         Column("due_date", "date", "When the action is due; empty if it has a timescale instead.", "2026-03-31"),
         Column("timescale", "string", "When the action runs, in words, where it has no due date.", "2025/26"),
         Column("status", "string", "Not started, In progress or Complete.", "In progress"),
@@ -107,6 +112,52 @@ PLANS = Dataset(
     notes=(
         "Actions still being drafted, cancelled or archived are not published, and nor is a priority "
         "that is archived or retired.",
+    ),
+)
+
+QUARTERLY_STATUS = Dataset(
+    name="quarterly-status",
+    title="Quarterly progress of the published plans",
+    description="One row for each action and quarter whose progress summary a partnership has published: "
+    "the action's RAG status that quarter, from the latest progress return the partnership accepted, and "
+    "how complete it is.",
+    columns=(
+        PARTNERSHIP_SLUG,
+        PARTNERSHIP_NAME,
+        PLAN_TITLE,
+        Column("quarter", "string", "The financial year quarter, as in the public page's address.", "2025-26-Q3"),
+        Column("quarter_label", "string", "The quarter as reports write it.", "2025/26 Q3"),
+        Column("quarter_year", "integer", "The calendar year the financial year starts in (April).", "2025"),
+        Column("quarter_number", "integer", "1 (April to June) to 4 (January to March).", "3"),
+        PRIORITY_TITLE,
+        ACTION_TITLE,
+        LEAD_AGENCY,
+        Column(
+            "rag",
+            "string",
+            "The status: red, amber, green, complete, not_started, or none when no progress return "
+            "has been accepted yet.",
+            "amber",
+        ),
+        Column("rag_label", "string", "The status in words.", "Amber"),
+        Column(
+            "percent_complete",
+            "integer",
+            "How complete the action is, 0 to 100, as its lead reported; empty if not reported.",
+            "40",
+        ),
+        Column(
+            "published_at",
+            "datetime",
+            "When the partnership published the quarter's summary.",
+            "2026-01-12T09:30:00+00:00",
+        ),
+    ),
+    rows=queries.quarter_rows,
+    state=queries.quarters_state,
+    notes=(
+        "A quarter is here once its partnership publishes its progress summary, and leaves when the summary "
+        "or the plan is withdrawn. Never a progress return's narrative, risks or requests to the board.",
     ),
 )
 
@@ -164,4 +215,6 @@ CRIME_COUNTS = Dataset(
     notes=("Counted from the street-level files of data.police.uk, by the area each crime's location lies in.",),
 )
 
-DATASETS: dict[str, Dataset] = {dataset.name: dataset for dataset in (PLANS, INDICATORS, CRIME_COUNTS)}
+DATASETS: dict[str, Dataset] = {
+    dataset.name: dataset for dataset in (PLANS, QUARTERLY_STATUS, INDICATORS, CRIME_COUNTS)
+}

@@ -1,7 +1,8 @@
 """The open data's rows, read from what is public and nothing else, and the state of each dataset
 that names its cached files.
 
-The published plans come from their snapshots alone (``PublishedPlan``), never the live tables.
+The published plans and quarters come from their snapshots alone (``PublishedPlan``,
+``PublishedQuarter``), never the live tables.
 Indicators and crime counts are those of the partnerships with a public plan: the authorities of a
 partnership that publishes nothing stay out. Each reader is one query, streamed from a server-side
 cursor in chunks, so memory stays bounded however many rows there are.
@@ -18,6 +19,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from assessments.models import CrimeCount, Indicator, IndicatorValue
 from csp_portal.organisations.models import Partnership
 from priorities.models import PublishedPlan
+
+from ..models import PublishedQuarter
 
 CHUNK = 2000  # rows read from the database at a time
 
@@ -60,6 +63,16 @@ def _publishing_partnerships() -> QuerySet:
     return _public_plans().values("partnership_id")
 
 
+def _published_actions(publications: QuerySet, *order: str) -> Iterator[tuple[dict, dict, dict, datetime]]:
+    """(snapshot, priority, action, publication time) for each action in the publications' snapshots."""
+    # A snapshot holds a whole plan: a few at a time.
+    rows = publications.order_by(*order).values_list("snapshot", "published_at").iterator(chunk_size=20)
+    for snapshot, published_at in rows:
+        for priority in snapshot["priorities"]:
+            for action in priority["actions"]:
+                yield snapshot, priority, action, published_at
+
+
 # -- Plans -------------------------------------------------------------------------------------------
 
 
@@ -75,31 +88,68 @@ def plans_state(slug: str | None = None) -> State:
 
 def plan_rows(slug: str | None = None) -> Iterator[dict]:
     """One row per public action of every public plan (or the partnership's), from the snapshots."""
-    snapshots = (
-        _public_plans(slug)
-        .order_by("partnership__name", "pk")
-        .values_list("snapshot", "published_at")
-        .iterator(chunk_size=20)  # a snapshot holds a whole plan
-    )
-    for snapshot, published_at in snapshots:
+    for snapshot, priority, action, published_at in _published_actions(_public_plans(slug), "partnership__name", "pk"):
         partnership, plan = snapshot["partnership"], snapshot["plan"]
-        for priority in snapshot["priorities"]:
-            for action in priority["actions"]:
-                yield {
-                    "partnership_slug": partnership["slug"],
-                    "partnership_name": partnership["name"],
-                    "plan_title": plan["title"],
-                    "plan_period_start": plan["period_start"],
-                    "plan_period_end": plan["period_end"],
-                    "priority_title": priority["title"],
-                    "watching_brief": priority["watching_brief"],
-                    "action_title": action["title"],
-                    "lead_agency": action["lead_agency"],
-                    "due_date": action["due_date"],
-                    "timescale": action["timescale"],
-                    "status": action["status"],
-                    "published_at": published_at,
-                }
+        yield {
+            "partnership_slug": partnership["slug"],
+            "partnership_name": partnership["name"],
+            "plan_title": plan["title"],
+            "plan_period_start": plan["period_start"],
+            "plan_period_end": plan["period_end"],
+            "priority_title": priority["title"],
+            "watching_brief": priority["watching_brief"],
+            "action_title": action["title"],
+            "lead_agency": action["lead_agency"],
+            "due_date": action["due_date"],
+            "timescale": action["timescale"],
+            "status": action["status"],
+            "published_at": published_at,
+        }
+
+
+# -- Quarterly status -------------------------------------------------------------------------------
+
+
+def _public_quarters() -> QuerySet[PublishedQuarter]:
+    # A quarter's summary is of the public plan: while the plan is withdrawn, so is the summary.
+    return PublishedQuarter.objects.filter(withdrawn_at__isnull=True, partnership_id__in=_publishing_partnerships())
+
+
+def quarters_state(slug: str | None = None) -> State:
+    """Two queries: the plans' publications and the quarters'."""
+    plans = _publications()
+    quarters = PublishedQuarter.objects.aggregate(
+        public=Count("pk", filter=Q(withdrawn_at__isnull=True)),
+        published=Max("published_at"),
+        withdrawn=Max("withdrawn_at"),
+    )
+    return State(
+        key=":".join(_stamp(value) for value in [*plans.values(), *quarters.values()]),
+        last_modified=_latest(plans["published"], plans["withdrawn"], quarters["published"], quarters["withdrawn"]),
+    )
+
+
+def quarter_rows(slug: str | None = None) -> Iterator[dict]:
+    """One row per public action and published quarter, from the quarters' snapshots."""
+    published = _published_actions(_public_quarters(), "partnership__name", "year", "number")
+    for snapshot, priority, action, published_at in published:
+        partnership, quarter = snapshot["partnership"], snapshot["quarter"]
+        yield {
+            "partnership_slug": partnership["slug"],
+            "partnership_name": partnership["name"],
+            "plan_title": snapshot["plan"]["title"],
+            "quarter": quarter["slug"],
+            "quarter_label": quarter["label"],
+            "quarter_year": quarter["year"],
+            "quarter_number": quarter["number"],
+            "priority_title": priority["title"],
+            "action_title": action["title"],
+            "lead_agency": action["lead_agency"],
+            "rag": action["rag"],
+            "rag_label": action["rag_label"],
+            "percent_complete": action["percent_complete"],
+            "published_at": published_at,
+        }
 
 
 # -- Indicators --------------------------------------------------------------------------------------

@@ -17,11 +17,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans.models import Action
+from actionplans.models import Action, ProgressReturn
 from assessments.models import CrimeCount, Indicator, IndicatorValue
 from csp_portal.organisations.models import Agency, Authority
+from csp_portal.quarters import Quarter
 from priorities import publication
 from priorities.models import Plan
+from reports import publication as quarters
 from reports.open_data import files
 from reports.open_data.datasets import DATASETS, LICENCE
 from tests.actionplans.factories import ActionFactory, PlanFactory, PriorityFactory, ReturnFactory
@@ -45,7 +47,12 @@ MARKERS = {
     "another partnership's indicator": "MARKER-CSR-INDICATOR-8b2",
     "another partnership's crime": "MARKER-CSR-CRIME-1f9",
     "crime-data indicator's set-aside figure": "MARKER-SET-ASIDE-c30",
+    "accepted return's narrative": "MARKER-ACCEPTED-NARRATIVE-e5d",
+    "accepted return's risk": "MARKER-ACCEPTED-RISK-7a0",
+    "board request": "MARKER-SUPPORT-NEEDED-41b",
+    "officer's comment": "MARKER-OFFICER-COMMENT-d6e",
 }
+Q1, Q2 = Quarter(2025, 1), Quarter(2025, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +134,23 @@ def published(cast) -> Plan:
         force=force, month=date(2024, 1, 1), area=CrimeCount.Area.UNKNOWN, crime_type="Drugs", count=5
     )
 
+    ReturnFactory(
+        action=training,
+        number=2,
+        status=ProgressReturn.Status.ACCEPTED,
+        rag=ProgressReturn.Rag.AMBER,
+        percent_complete=40,
+        narrative=MARKERS["accepted return's narrative"],
+        risks=MARKERS["accepted return's risk"],
+        support_needed=MARKERS["board request"],
+        officer_comment=MARKERS["officer's comment"],
+    )
+
     publication.publish_plan(plan, actor=cast.officer)
+    # Q2 is public; Q1 was published, then withdrawn.
+    quarters.publish_quarter(cast.lancaster, Q1, commentary="First quarter.", actor=cast.officer)
+    quarters.withdraw_quarter(cast.lancaster, Q1, actor=cast.officer)
+    quarters.publish_quarter(cast.lancaster, Q2, commentary="Second quarter.", actor=cast.officer)
     return plan
 
 
@@ -215,6 +238,41 @@ def test_the_plans_rows_are_the_published_actions(published):
             "published_at": published_at,
         },
     ]
+
+
+def test_the_quarterly_status_rows_are_the_public_quarters_actions(published):
+    document = json.loads(download(Client(), "quarterly-status", "json"))
+    published_at = quarters.publication_of(published.partnership, Q2).published_at.isoformat()
+    common = {
+        "partnership_slug": "lancaster",
+        "partnership_name": "Lancaster District CSP",
+        "plan_title": "Lancaster District Plan 2025-2028",
+        "quarter": "2025-26-Q2",
+        "quarter_label": "2025/26 Q2",
+        "quarter_year": 2025,
+        "quarter_number": 2,
+        "published_at": published_at,
+    }
+    assert document["rows"] == [
+        common
+        | {
+            "priority_title": "Domestic abuse",
+            "action_title": "Train frontline staff in DASH",
+            "lead_agency": "Lancaster City Council",
+            "rag": "amber",
+            "rag_label": "Amber",
+            "percent_complete": 40,
+        },
+        common
+        | {
+            "priority_title": FORMULA,
+            "action_title": "-Speed checks",
+            "lead_agency": "",
+            "rag": "none",
+            "rag_label": "No accepted return",
+            "percent_complete": None,
+        },
+    ]  # and nothing of the withdrawn first quarter
 
 
 def test_figures_and_counts_are_typed_and_only_the_publishing_partnerships(published):
@@ -354,14 +412,16 @@ def test_every_file_and_the_dictionary_run_a_fixed_number_of_queries(published, 
     paths += [reverse("open_data:partnership-plans-csv", args=["lancaster"]), reverse("open_data:index")]
     grow(published, 1)
     publication.publish_plan(published, actor=cast.officer)
+    quarters.publish_quarter(cast.lancaster, Q2, commentary="", actor=cast.officer)
     small = {path: [queries_of(anyone, path) for _ in range(2)] for path in paths}
     grow(published, 10)
     publication.publish_plan(published, actor=cast.officer)
+    quarters.publish_quarter(cast.lancaster, Q2, commentary="", actor=cast.officer)
     large = {path: [queries_of(anyone, path) for _ in range(2)] for path in paths}
     assert large == small
     for path in paths[:-1]:
         first, cached = small[path]
         assert cached == first - 1, path  # the cache saves the reading query
     assert small[reverse("open_data:plans-csv")] == [2, 1]
-    rows = json.loads(download(anyone, "plans", "json"))["rows"]
-    assert len(rows) == 2 + 11
+    assert len(json.loads(download(anyone, "plans", "json"))["rows"]) == 2 + 11
+    assert len(json.loads(download(anyone, "quarterly-status", "json"))["rows"]) == 2 + 11
