@@ -93,15 +93,38 @@ def _action_rows(plan: Plan, quarter: Quarter) -> dict[int, list[dict]]:
     return rows
 
 
+def _published_titles(plan: Plan) -> dict[str, set[str]]:
+    """{priority title: its action titles} as the plan's public page shows them; empty if not public."""
+    published = (
+        PublishedPlan.objects.filter(plan=plan, withdrawn_at__isnull=True).values_list("snapshot", flat=True).first()
+    )
+    return {
+        priority["title"]: {action["title"] for action in priority["actions"]}
+        for priority in (published or {"priorities": []})["priorities"]
+    }
+
+
 def _counts(actions: list[dict]) -> dict[str, int]:
     return snapshot.counts_dict(Counter(action["rag"] for action in actions))
 
 
 def public_summary(plan: Plan, quarter: Quarter) -> dict:
     """The quarter's progress of the public plan as the public will see it, as plain JSON: what the
-    preview shows and what publishing stores. Three queries, whatever the plan's size."""
-    priorities = Priority.objects.filter(plan=plan, status__in=PUBLIC_PRIORITY_STATUSES).order_by("order", "pk")
-    actions = _action_rows(plan, quarter)
+    preview shows and what publishing stores. Four queries, whatever the plan's size.
+
+    Only what the public plan already shows is summarised: a priority or an action added since the
+    plan was last published stays out until the plan is published again."""
+    public = _published_titles(plan)
+    priorities = [
+        priority
+        for priority in Priority.objects.filter(plan=plan, status__in=PUBLIC_PRIORITY_STATUSES).order_by("order", "pk")
+        if priority.title in public
+    ]
+    rows = _action_rows(plan, quarter)
+    actions = {
+        priority.pk: [row for row in rows.get(priority.pk, []) if row["title"] in public[priority.title]]
+        for priority in priorities
+    }
     sections = [
         {
             "number": number,

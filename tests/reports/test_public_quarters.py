@@ -120,6 +120,7 @@ def test_the_counts_are_the_board_reports_for_the_public_actions(public, cast):
     ReturnFactory(action=drafted, year=2025, number=2, rag="red", status="draft")  # a draft counts nowhere
     draft_action = ActionFactory(priority=public.roads, title="Still a draft", status=Action.Status.DRAFT)
     returned(draft_action, Q2, "green")
+    publish_plan(public.dv.plan, actor=cast.officer)  # the plan as the public reads it now
     for quarter in (Q1, Q2):
         report = snapshot.build(cast.lancaster, quarter)
         summary = publication.public_summary(public.dv.plan, quarter)
@@ -434,3 +435,13 @@ def test_the_demo_publishes_lancasters_latest_quarter_and_loading_it_again_chang
     page = Client().get(public_url(published.quarter)).content.decode()
     assert "Most of our actions are on track this quarter." in page
     assert public_url(published.quarter) in Client().get(reverse("public:plan", args=["lancaster"])).content.decode()
+
+
+def test_an_action_added_since_the_plan_was_published_stays_out_until_it_is_published_again(public, cast):
+    before = publication.public_summary(public.dv.plan, Q2)
+    added = ActionFactory(priority=public.dv, title="An action the public has not been shown")
+    ReturnFactory(action=added, year=Q2.year, number=Q2.number, rag="green", status=ProgressReturn.Status.ACCEPTED)
+    assert publication.public_summary(public.dv.plan, Q2) == before
+    publish_plan(public.dv.plan, actor=cast.officer)
+    titles = [action["title"] for action in publication.public_summary(public.dv.plan, Q2)["priorities"][0]["actions"]]
+    assert "An action the public has not been shown" in titles
