@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -118,21 +119,27 @@ def _seed_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def plan_values(partnership) -> dict[str, Any]:
+    """The field values of a partnership's agreed plan."""
+    from datetime import date
+
+    return {
+        "partnership": partnership,
+        "title": f"{partnership.name} Community Safety Plan 2024-27",
+        "period_start": date(2024, 4, 1),
+        "period_end": date(2027, 3, 31),
+        "status": "agreed",
+        "summary": "The partnership's plan of action, based on the strategic assessment.",
+    }
+
+
 def _plan(partnership, count: int, people: dict[str, list], agencies: list, reported) -> tuple[list, list]:
     """A plan with five priorities and ``count`` actions; returns (priorities, actions)."""
-    from datetime import date
 
     from actionplans.models import Action, FundingAllocation
     from priorities.models import Outcome, Plan, Priority
 
-    plan = Plan.objects.create(
-        partnership=partnership,
-        title=f"{partnership.name} Community Safety Plan 2024-27",
-        period_start=date(2024, 4, 1),
-        period_end=date(2027, 3, 31),
-        status=Plan.Status.AGREED,
-        summary="The partnership's plan of action, based on the strategic assessment.",
-    )
+    plan = Plan.objects.create(**plan_values(partnership))
     priorities = Priority.objects.bulk_create(
         Priority(plan=plan, title=title, order=n, lead_role="Chief Inspector", lead_agency=agencies[0])
         for n, (title, _) in enumerate(PRIORITIES, start=1)
@@ -149,68 +156,81 @@ def _plan(partnership, count: int, people: dict[str, list], agencies: list, repo
         notes="The OPCC's annual grant to each CSP.",
     )
     rows = _seed_rows()
-    created = datetime(2024, 4, 1, 9, tzinfo=UTC)
-    statuses = [Action.Status.IN_PROGRESS] * 17 + [Action.Status.NOT_STARTED] * 2 + [Action.Status.COMPLETE]
+    plan = (priorities, outcomes, grant)
     actions = Action.objects.bulk_create(
-        Action(
-            priority=priorities[n % len(priorities)],
-            partnership=partnership,
-            outcome=outcomes[n % len(outcomes)] if n % 2 == 0 else None,
-            order=n // len(priorities) + 1,
-            title=f"{rows[n % len(rows)]['Action']} ({n // len(rows) + 1})",
-            activity=rows[n % len(rows)]["Activity"],
-            resources=rows[n % len(rows)]["Resources Required"],
-            timescale="To March 2027",
-            lead_agency=agencies[n % len(agencies)],
-            lead_user=people["lead"][n % len(people["lead"])],
-            targets=rows[n % len(rows)]["Targets"] or "Fewer repeat incidents than last year",
-            budget=Decimal("100") if n % 5 == 0 else None,
-            funding=grant if n % 5 == 0 else None,
-            status=statuses[n % len(statuses)],
-            created=created,
-        )
-        for n in range(count)
+        Action(partnership=partnership, **action_values(n, plan, agencies, people["lead"], rows)) for n in range(count)
     )
     return priorities, actions
 
 
+ACTION_STATUSES = ["in_progress"] * 17 + ["not_started"] * 2 + ["complete"]
+ACTIONS_CREATED = datetime(2024, 4, 1, 9, tzinfo=UTC)
+
+
+def action_values(n: int, plan: tuple, agencies: list, leads: list, rows: list[dict]) -> dict[str, Any]:
+    """The field values of a partnership's ``n``-th action: the seed file's rows in turn, spread over
+    the priorities (``plan`` is the priorities, their outcomes and the OPCC grant), agencies and leads."""
+    priorities, outcomes, grant = plan
+    row = rows[n % len(rows)]
+    return {
+        "priority_id": priorities[n % len(priorities)].pk,
+        "outcome_id": outcomes[n % len(outcomes)].pk if n % 2 == 0 else None,
+        "order": n // len(priorities) + 1,
+        "title": f"{row['Action']} ({n // len(rows) + 1})",
+        "activity": row["Activity"],
+        "resources": row["Resources Required"],
+        "timescale": "To March 2027",
+        "lead_agency_id": agencies[n % len(agencies)].pk,
+        "lead_user_id": leads[n % len(leads)].pk,
+        "targets": row["Targets"] or "Fewer repeat incidents than last year",
+        "budget": Decimal("100") if n % 5 == 0 else None,
+        "funding_id": grant.pk if n % 5 == 0 else None,
+        "status": ACTION_STATUSES[n % len(ACTION_STATUSES)],
+        "created": ACTIONS_CREATED,
+    }
+
+
+def return_values(actions: list, officer, reported) -> Iterator[dict[str, Any]]:
+    """The field values of eight quarters of returns of one partnership's ``actions``, in the demo's
+    pattern: all but the two newest quarters accepted."""
+    from actionplans.demo import NARRATIVE, RISKS, _rag, _state
+
+    quarters = [reported - n for n in range(QUARTERS - 1, -1, -1)]
+    for offset, quarter in enumerate(quarters):
+        submitted_at = datetime.combine(quarter.end + timedelta(days=10), time(10), tzinfo=UTC)
+        for index, action in enumerate(actions):
+            state = _state(index, quarter, quarter == reported - 1, quarter == reported)
+            if state is None or (action.status == "complete" and quarter == reported):
+                continue
+            rag = _rag(index, offset)
+            reviewed = state in {"accepted", "returned"}
+            yield {
+                "action_id": action.pk,
+                "year": quarter.year,
+                "number": quarter.number,
+                "rag": rag,
+                "narrative": NARRATIVE[rag],
+                "percent_complete": 100 if rag == "complete" else min(95, 10 * (offset + 1) + index % 3 * 5),
+                "risks": RISKS.get(rag, ""),
+                "support_needed": "The board to confirm next year's match-funding."
+                if rag in {"red", "amber"} and index % 10 == 0
+                else "",
+                "status": state,
+                "submitted_by_id": None if state == "draft" else action.lead_user_id,
+                "submitted_at": None if state == "draft" else submitted_at,
+                "reviewed_by_id": officer.pk if reviewed else None,
+                "reviewed_at": submitted_at + timedelta(days=5) if reviewed else None,
+                "officer_comment": "Please add the numbers reached this quarter." if state == "returned" else "",
+            }
+
+
 def _returns(partnership, actions: list, people: dict[str, list], reported) -> int:
     """Eight quarters of returns in the demo's pattern; all but the two newest quarters closed."""
-    from actionplans.demo import NARRATIVE, RISKS, _rag, _state
     from actionplans.models import ProgressReturn, QuarterClosure
 
     officer = people["officer"][0]
     quarters = [reported - n for n in range(QUARTERS - 1, -1, -1)]
-    returns = []
-    for offset, quarter in enumerate(quarters):
-        submitted_at = datetime.combine(quarter.end + timedelta(days=10), time(10), tzinfo=UTC)
-        for index, action in enumerate(actions):
-            if action.status == action.Status.COMPLETE and quarter == reported:
-                continue
-            state = _state(index, quarter, quarter == reported - 1, quarter == reported)
-            if state is None:
-                continue
-            rag = _rag(index, offset)
-            returns.append(
-                ProgressReturn(
-                    action=action,
-                    year=quarter.year,
-                    number=quarter.number,
-                    rag=rag,
-                    narrative=NARRATIVE[rag],
-                    percent_complete=100 if rag == "complete" else min(95, 10 * (offset + 1) + index % 3 * 5),
-                    risks=RISKS.get(rag, ""),
-                    support_needed="The board to confirm next year's match-funding."
-                    if rag in {"red", "amber"} and index % 10 == 0
-                    else "",
-                    status=state,
-                    submitted_by=None if state == "draft" else action.lead_user,
-                    submitted_at=None if state == "draft" else submitted_at,
-                    reviewed_by=officer if state in {"accepted", "returned"} else None,
-                    reviewed_at=submitted_at + timedelta(days=5) if state in {"accepted", "returned"} else None,
-                    officer_comment="Please add the numbers reached this quarter." if state == "returned" else "",
-                )
-            )
+    returns = [ProgressReturn(**values) for values in return_values(actions, officer, reported)]
     ProgressReturn.objects.bulk_create(returns, batch_size=2000)
     QuarterClosure.objects.bulk_create(
         QuarterClosure(
@@ -255,17 +275,27 @@ def _evidence(partnership, people: dict[str, list], reported) -> None:
         number=previous.number,
         starts=datetime.combine(previous.end + timedelta(days=20), time(10), tzinfo=UTC),
     )
-    Decision.objects.bulk_create(
+    Decision.objects.bulk_create(board_decisions(meeting, [p.pk for p in escalations], people["officer"][0]))
+
+
+def board_decisions(meeting, escalations: list[int], officer) -> list:
+    """The board's decisions at ``meeting`` (the day after it) on the escalations (returns' ids), in
+    the demo's words."""
+    from reports.demo import DECISIONS
+    from reports.models import Decision
+
+    recorded = datetime.combine(meeting.starts.date() + timedelta(days=1), time(9), tzinfo=UTC)
+    return [
         Decision(
-            progress_return=progress,
+            progress_return_id=pk,
             meeting=meeting,
             outcome=outcome,
             decision=text,
-            recorded_by=people["officer"][0],
-            recorded_at=datetime.combine(previous.end + timedelta(days=21), time(9), tzinfo=UTC),
+            recorded_by=officer,
+            recorded_at=recorded,
         )
-        for progress, (outcome, text) in zip(escalations, DECISIONS, strict=False)
-    )
+        for pk, (outcome, text) in zip(escalations, DECISIONS, strict=False)
+    ]
 
 
 def _issue_reports(partnerships: list, people: dict, reported, render: int, log) -> int:
@@ -379,3 +409,49 @@ def _scenario_entry(partnership, priorities: list, actions: list, people: dict[s
             for lead in people["lead"]
         ],
     }
+
+
+def main() -> int:
+    """Fill the empty database in DATABASE_URL (migrating it first) and print how long it took.
+
+    .venv/bin/python benchmarks/load/data.py [--national [--csps N] [--actions-per-csp 100]] [--render 2]
+    """
+    import argparse
+    import os
+    import sys
+    import time as timer
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description="Data for the quarter-end load run, into DATABASE_URL.")
+    parser.add_argument("--national", action="store_true", help="every CSP of England and Wales (national.py)")
+    parser.add_argument("--csps", type=int, help="with --national: only this many CSPs get a plan (default all)")
+    parser.add_argument("--actions-per-csp", type=int, default=100, help="with --national (default 100)")
+    parser.add_argument("--actions", type=int, default=1500, help="without --national (default 1500)")
+    parser.add_argument("--render", type=int, default=2, help="issued reports rendered with WeasyPrint (default 2)")
+    options = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parser.error("DATABASE_URL must name an empty PostgreSQL database")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csp_portal.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks.load import national
+
+    started = timer.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"Migrated in {timer.perf_counter() - started:.0f} s. Generating the data:")
+    started = timer.perf_counter()
+    if options.national:
+        size = national.NationalSize(csps=options.csps, actions=options.actions_per_csp, render=options.render)
+        national.generate(size)
+    else:
+        generate(Size(actions=options.actions, render=options.render))
+    print(f"   in {timer.perf_counter() - started:.0f} s; the database takes {national.database_size()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

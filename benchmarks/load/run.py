@@ -1,10 +1,11 @@
 """Quarter-end load run: locust against gunicorn, PostgreSQL, Redis and a Celery worker.
 
-    .venv/bin/python benchmarks/load/run.py [--users 50] [--spawn-rate 5] [--run-time 5m]
+    .venv/bin/python benchmarks/load/run.py [--users 50] [--spawn-rate 5] [--run-time 5m] [--national]
 
 1. Starts throwaway PostgreSQL and Redis servers (unless DATABASE_URL and REDIS_URL are set; the
    database named in DATABASE_URL must then exist and be empty), migrates, collects the static files
-   and generates data ten times the demo (data.py).
+   and generates data ten times the demo (data.py), or with ``--national`` every CSP of England and
+   Wales with about 100 actions each (national.py).
 2. Starts gunicorn with the production settings and csp_portal/gunicorn.conf.py (its worker count
    unless --web-workers), and one Celery worker.
 3. Runs ``locust --headless`` with the users of locustfile.py, then prints the requests, failures,
@@ -55,6 +56,10 @@ def _options() -> argparse.Namespace:
         default=10,
         help="CPU niceness of the Celery worker, as docker-compose.yml's cpu_shares gives it (default 10; 0: none)",
     )
+    parser.add_argument(
+        "--national", action="store_true", help="every CSP of England and Wales, --actions-per-csp actions each"
+    )
+    parser.add_argument("--actions-per-csp", type=int, default=100, help="with --national (default 100)")
     parser.add_argument("--results", type=Path, help="keep locust's CSV, the samples, the edits and the logs here")
     return parser.parse_args()
 
@@ -104,8 +109,14 @@ def _prepare(options, log) -> dict:
     call_command("collectstatic", interactive=False, verbosity=0)
     log(f"Migrated and collected static files in {time.perf_counter() - started:.0f} s. Generating the data:")
     started = time.perf_counter()
-    scenario = data.generate(data.Size(actions=options.actions, render=options.render), log=log)
-    log(f"   in {time.perf_counter() - started:.0f} s")
+    if options.national:
+        from benchmarks.load import national
+
+        scenario = national.generate(national.NationalSize(actions=options.actions_per_csp, render=options.render), log)
+        log(f"   in {time.perf_counter() - started:.0f} s; the database takes {national.database_size()}")
+    else:
+        scenario = data.generate(data.Size(actions=options.actions, render=options.render), log=log)
+        log(f"   in {time.perf_counter() - started:.0f} s")
     connections.close_all()
     return scenario
 
