@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Agency, Partnership
 from csp_portal.quarters import Quarter
+from csp_portal.search_indexes import SearchIndex
 from csp_portal.validators import single_line
 from csp_portal.writes import Versioned
 
@@ -209,6 +210,9 @@ class Action(Versioned):
             models.Index(fields=["priority", "order"]),
             models.Index(fields=["lead_user", "archived_at"]),
             models.Index(fields=["partnership", "archived_at"]),
+            SearchIndex(
+                "title", "activity", "resources", "targets", "timescale", "other_partners", name="action_search"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -349,7 +353,10 @@ class ProgressReturn(QuarterFields, Versioned):
                 condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100), name="percent_0_to_100"
             ),
         ]
-        indexes = [models.Index(fields=["year", "number", "status"])]
+        indexes = [
+            models.Index(fields=["year", "number", "status"]),
+            SearchIndex("narrative", "risks", "support_needed", "officer_comment", name="return_search"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.quarter.label}"

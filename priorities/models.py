@@ -23,6 +23,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from csp_portal.organisations.models import Agency, Partnership
+from csp_portal.search_indexes import SearchIndex
 from csp_portal.validators import single_line
 
 from .scoring import SCORE_MAX, SCORE_MIN
@@ -212,6 +213,7 @@ class Priority(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("title"), "plan", name="unique_priority_title_per_plan"),
         ]
+        indexes = [SearchIndex("title", "why", "lead_role", "owner", name="priority_search")]
 
     def __str__(self) -> str:
         return self.title
