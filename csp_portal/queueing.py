@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
@@ -33,11 +33,18 @@ def task_named(name: str):
     return current_app.tasks[name]
 
 
-def send(task: str, *args) -> bool:
+# Redis serves a queue's messages of priority 0 first and 9 last (kombu's priority_steps).
+# A batch nobody is waiting for, such as every partnership's quarter-end draft, is sent at
+# BACKGROUND, so that what a person has just asked for (their own draft, an e-mail) is taken
+# by the next free worker instead of waiting behind the whole batch.
+BACKGROUND = 9
+
+
+def send(task: str, *args, priority: int | None = None) -> bool:
     """Publish the task named ``task``; False, at once, when the broker cannot be reached (publishing
     retries briefly, see CELERY_TASK_PUBLISH_RETRY_POLICY, so a request never waits long)."""
     try:
-        task_named(task).delay(*args)
+        task_named(task).apply_async(args, priority=priority)
     except (BrokerError, RedisError, OSError) as error:
         log.warning("%s%r not sent, the broker is unreachable: %s", task, args, error)
         return False
@@ -49,12 +56,12 @@ def send_on_commit(task: str, *args) -> None:
     transaction.on_commit(lambda: send(task, *args))
 
 
-def dispatch(jobs: QuerySet, pk: int, task: str, *, delayed: str, waiting: str) -> bool:
+def dispatch(jobs: QuerySet, pk: int, task: str, *, delayed: str, waiting: str, priority: int | None = None) -> bool:
     """Send the queued job ``pk`` of ``jobs`` to ``task`` unless it was sent already; True when sent now."""
     now = timezone.now()
     if not jobs.filter(pk=pk, status=QUEUED, sent__isnull=True).update(sent=now):
         return False
-    if send(task, pk):
+    if send(task, pk, priority=priority):
         jobs.filter(pk=pk, status=QUEUED, stage=delayed).update(stage=waiting)
         return True
     jobs.filter(pk=pk, status=QUEUED, sent=now).update(sent=None, stage=delayed)
@@ -62,11 +69,23 @@ def dispatch(jobs: QuerySet, pk: int, task: str, *, delayed: str, waiting: str) 
 
 
 def resend_waiting(
-    jobs: QuerySet, task: str, *, delayed: str, waiting: str, lost_after: timedelta, now: datetime | None = None
+    jobs: QuerySet,
+    task: str,
+    *,
+    delayed: str,
+    waiting: str,
+    lost_after: timedelta,
+    now: datetime | None = None,
+    background: Q | None = None,
 ) -> int:
     """Send every queued job that was never sent, or was sent more than ``lost_after`` ago and is
-    still queued (its message was lost with a Redis restart). Returns how many were sent."""
+    still queued (its message was lost with a Redis restart); those matching ``background`` at
+    BACKGROUND priority. Returns how many were sent."""
     now = now or timezone.now()
     jobs.filter(status=QUEUED, sent__lt=now - lost_after).update(sent=None)
-    waiting_ids = jobs.filter(status=QUEUED, sent__isnull=True).order_by("pk").values_list("pk", flat=True)
-    return sum(dispatch(jobs, pk, task, delayed=delayed, waiting=waiting) for pk in list(waiting_ids))
+    unsent = jobs.filter(status=QUEUED, sent__isnull=True).order_by("pk")
+    flag = Value(False) if background is None else ExpressionWrapper(background, output_field=BooleanField())
+    return sum(
+        dispatch(jobs, pk, task, delayed=delayed, waiting=waiting, priority=BACKGROUND if is_background else None)
+        for pk, is_background in list(unsent.annotate(is_background=flag).values_list("pk", "is_background"))
+    )

@@ -130,7 +130,7 @@ def _queued_job(partnership: Partnership, quarter: Quarter, **values) -> ReportJ
     job = ReportJob.objects.create(
         partnership=partnership, year=quarter.year, number=quarter.number, stage=WAITING, **values
     )
-    transaction.on_commit(lambda: dispatch(job.pk))
+    transaction.on_commit(lambda: dispatch(job.pk, background=job.scheduled))
     return job
 
 
@@ -150,10 +150,14 @@ def produce_recommendations(partnership: Partnership, *, stage=lambda text: None
     return Produced({}, html, rendering.render_pdf(html))
 
 
-def dispatch(job_id: int) -> bool:
+def dispatch(job_id: int, *, background: bool = False) -> bool:
     """Hand a queued job to the workers, once. While the queue is unreachable the job waits, its
-    stage says rendering is delayed, and ``resend_waiting_jobs`` sends it later."""
-    return queueing.dispatch(ReportJob.objects.all(), job_id, RENDER_TASK, delayed=DELAYED, waiting=WAITING)
+    stage says rendering is delayed, and ``resend_waiting_jobs`` sends it later. The quarter-end
+    drafts go ``background``: behind any report a person has just asked for."""
+    priority = queueing.BACKGROUND if background else None
+    return queueing.dispatch(
+        ReportJob.objects.all(), job_id, RENDER_TASK, delayed=DELAYED, waiting=WAITING, priority=priority
+    )
 
 
 def resend_waiting_jobs(now: datetime | None = None) -> int:
@@ -164,7 +168,13 @@ def resend_waiting_jobs(now: datetime | None = None) -> int:
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     _recover_stalled(now - limit - STALLED_MARGIN)
     return queueing.resend_waiting(
-        ReportJob.objects.all(), RENDER_TASK, delayed=DELAYED, waiting=WAITING, lost_after=limit, now=now
+        ReportJob.objects.all(),
+        RENDER_TASK,
+        delayed=DELAYED,
+        waiting=WAITING,
+        lost_after=limit,
+        now=now,
+        background=Q(scheduled=True),
     )
 
 

@@ -14,7 +14,7 @@ from csp_portal import queueing
 
 @contextmanager
 def emails_sent() -> Iterator[None]:
-    def run_now(task: str, *args) -> bool:
+    def run_now(task: str, *args, priority: int | None = None) -> bool:
         queueing.task_named(task).apply(args=args)
         return True
 

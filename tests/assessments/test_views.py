@@ -360,12 +360,12 @@ def test_analyst_uploads_a_file_and_follows_the_job(
     from unittest import mock
 
     with (
-        mock.patch("assessments.tasks.run_crime_import.delay") as delay,
+        mock.patch("assessments.tasks.run_crime_import.apply_async") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(url("crime_upload", cast.lancashire), {"file": upload})
     job = CrimeImport.objects.get()
-    delay.assert_called_once_with(job.pk)
+    send.assert_called_once_with((job.pk,), priority=None)
     assert response["Location"] == url("import_detail", cast.lancashire, job.pk)
     assert client.get(url("import_status", cast.lancashire, job.pk)).json()["status"] == "queued"
 

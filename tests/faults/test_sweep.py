@@ -23,7 +23,7 @@ LIMIT = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 def sent(monkeypatch) -> list[int]:
     """The report jobs handed to the queue, instead of Redis."""
     handed = []
-    monkeypatch.setattr(tasks.render_report, "delay", handed.append)
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: handed.append(*args))
     return handed
 
 
@@ -56,7 +56,7 @@ def test_a_job_the_broker_refused_keeps_waiting_and_says_rendering_is_delayed(ca
     def refuse(job_id):
         raise OSError("Connection refused")
 
-    monkeypatch.setattr(tasks.render_report, "delay", refuse)
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: refuse(*args))
     waiting = job(cast, stage=services.WAITING)
     assert services.dispatch(waiting.pk) is False
     waiting.refresh_from_db()
@@ -75,7 +75,7 @@ def test_a_stalled_render_goes_back_to_the_queue_for_another_worker(cast, sent):
 
 def test_the_import_sweep_sends_an_import_uploaded_while_the_queue_was_down(cast, monkeypatch):
     handed = []
-    monkeypatch.setattr(assessment_tasks.run_crime_import, "delay", handed.append)
+    monkeypatch.setattr(assessment_tasks.run_crime_import, "apply_async", lambda args, **options: handed.append(*args))
     waiting = CrimeImport.objects.create(partnership=cast.lancashire, stage=crime.DELAYED)
     done = CrimeImport.objects.create(partnership=cast.lancashire, status=CrimeImport.Status.READY)
     assert crime.resend_waiting_imports() == 1

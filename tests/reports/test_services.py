@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from actionplans.models import ProgressReturn
+from csp_portal import queueing
 from csp_portal.organisations.models import Role
 from csp_portal.quarters import Quarter
 from reports import services, snapshot, tasks
@@ -38,7 +39,7 @@ def test_requesting_a_report_writes_a_queued_job_and_sends_it_after_commit(
     cast, data, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: sent.append(*args))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="issue")
         assert sent == []  # nothing is sent before the row is committed
@@ -59,7 +60,7 @@ def test_a_bad_request_queues_nothing(cast, data, quarter, kind, message):
 
 
 def test_a_second_issue_waits_for_the_first_to_finish(cast, data, monkeypatch):
-    monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: None)
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: None)
     services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="issue")
     with pytest.raises(ValidationError, match="being issued already"):
         services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="issue")
@@ -280,7 +281,7 @@ def test_one_decision_per_meeting(cast, data):
 def test_the_schedule_drafts_every_partnership_once_and_tells_its_officers(
     cast, data, media, fake_weasyprint, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: services.run_job(job_id))
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: services.run_job(*args))
     day_after = date(2025, 10, 1)  # 2025/26 Q2 ended yesterday
     with emails_sent(), django_capture_on_commit_callbacks(execute=True):
         jobs = services.draft_quarter_end_reports(day_after)
@@ -296,8 +297,27 @@ def test_the_schedule_drafts_every_partnership_once_and_tells_its_officers(
     assert ReportJob.objects.count() == 3
 
 
+def test_the_schedule_sends_its_drafts_behind_those_people_ask_for_and_so_does_the_sweep(
+    cast, data, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = {}
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: sent.update({args[0]: options}))
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = services.draft_quarter_end_reports(date(2025, 10, 1))
+        asked = services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="draft")
+    assert {sent[job.pk]["priority"] for job in scheduled} == {queueing.BACKGROUND}
+    assert sent[asked.pk]["priority"] is None
+
+    # Redis lost every message: the sweep sends each job again at the priority it had.
+    ReportJob.objects.update(sent=None)
+    sent.clear()
+    assert services.resend_waiting_jobs() == 4
+    assert {sent[job.pk]["priority"] for job in scheduled} == {queueing.BACKGROUND}
+    assert sent[asked.pk]["priority"] is None
+
+
 def test_two_overlapping_runs_draft_a_quarter_once(cast, data, monkeypatch):
-    monkeypatch.setattr(tasks.render_report, "delay", lambda job_id: None)
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: None)
     ReportSettings.objects.create(partnership=cast.lancaster)
     # The other run claimed Lancaster's quarter between this run's read and its UPDATE.
     ReportSettings.objects.filter(partnership=cast.lancaster).update(drafted_year=2025, drafted_number=2)

@@ -207,7 +207,7 @@ def test_officer_requests_a_draft_and_is_sent_to_its_job(
     login, cast, data, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(tasks.render_report, "delay", sent.append)
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda args, **options: sent.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast.officer).post(url("report_request", quarter=Q2), {"kind": "draft"})
     created = ReportJob.objects.get()

@@ -111,3 +111,28 @@ def test_a_worker_killed_mid_render_leaves_no_ready_report_and_the_job_is_finish
     assert int(job.worker.rsplit(":", 1)[1]) != child
     assert list(ReportVersion.objects.values_list("version", flat=True)) == [1]
     assert "DV prevention campaign" in pdf_text(job.result.pdf.read())
+
+
+def test_a_draft_an_officer_asks_for_at_quarter_end_is_rendered_before_the_scheduled_batch(
+    media, transactional_db, cast, data, tmp_path
+):
+    """Every partnership's quarter-end draft is queued at once; one an officer asks for after them
+    is taken by the next free worker rather than waiting behind the whole batch."""
+    from datetime import date
+
+    from reports import services
+
+    app.control.purge()
+    batch = services.draft_quarter_end_reports(date(2025, 10, 1))  # 2025/26 Q2 ended yesterday
+    assert len(batch) == 3
+    asked = services.request_report(cast.lancaster, Q2, actor=cast.officer, kind="draft")
+    assert ReportJob.objects.filter(sent__isnull=True).count() == 0, "every job was handed to Redis"
+
+    worker = workers.WorkerProcess(f"order-{os.getpid()}@localhost", tmp_path / "worker.log").start()
+    try:
+        finished = [wait_for(job) for job in [asked, *batch]]
+    finally:
+        worker.stop()
+    assert {job.status for job in finished} == {ReportJob.Status.READY}
+    asked, *batch = finished
+    assert all(asked.started < job.started for job in batch), [(j.pk, j.scheduled, j.started) for j in finished]
