@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -147,8 +147,8 @@ def officer_work(partnerships: list[Partnership], quarter: Quarter) -> list[Offi
     if not partnerships:
         return []
     ids = [p.pk for p in partnerships]
-    to_review = _by_partnership(
-        _returns_in(ids).filter(status=ProgressReturn.Status.SUBMITTED).order_by("submitted_at", "pk")
+    to_review = _listed_by_partnership(
+        _returns_in(ids).filter(status=ProgressReturn.Status.SUBMITTED), "submitted_at", "pk"
     )
     owed = owed_returns(ids, quarter)
     waiting = escalations_waiting(ids, quarter)
@@ -157,7 +157,7 @@ def officer_work(partnerships: list[Partnership], quarter: Quarter) -> list[Offi
     reports = report_states({pk: meetings[pk].quarter if pk in meetings else quarter for pk in ids})
     return [
         OfficerWork(
-            p, Listing.of(to_review[p.pk]), owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk], meetings.get(p.pk)
+            p, to_review[p.pk], owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk], meetings.get(p.pk)
         )
         for p in partnerships
     ]
@@ -175,10 +175,19 @@ def _returns_in(partnership_ids: list[int]) -> QuerySet[ProgressReturn]:
     )
 
 
-def _by_partnership(returns: QuerySet[ProgressReturn]) -> dict[int, list[ProgressReturn]]:
-    found = defaultdict(list)
-    for progress in returns:
-        found[progress.action.partnership_id].append(progress)
+def _listed_by_partnership(returns: QuerySet[ProgressReturn], *order: str) -> dict[int, Listing]:
+    """Each partnership's first LISTED of ``returns`` in ``order``, and how many there are in all:
+    a partnership of the national size has hundreds waiting at quarter end, and only ten are shown."""
+    partnership = F("action__partnership_id")
+    ranked = returns.annotate(
+        place=Window(RowNumber(), partition_by=[partnership], order_by=list(order)),
+        total=Window(Count("pk"), partition_by=[partnership]),
+    )
+    found: dict[int, Listing] = defaultdict(lambda: Listing([], 0))
+    for progress in ranked.filter(place__lte=LISTED).order_by("action__partnership_id", "place"):
+        listing = found[progress.action.partnership_id]
+        listing.items.append(progress)
+        listing.total = progress.total
     return found
 
 
@@ -276,15 +285,18 @@ def board_work(partnerships: list[Partnership], quarter: Quarter) -> list[BoardW
         .defer("snapshot")
     }
     agenda = escalations_waiting(ids, quarter)
-    red = _by_partnership(
+    red = _listed_by_partnership(
         _returns_in(ids)
         .filter(year=quarter.year, number=quarter.number, status=ProgressReturn.Status.ACCEPTED)
-        .filter(rag=ProgressReturn.Rag.RED)
-        .order_by("action__priority__order", "action__priority_id", "action__order", "action_id")
+        .filter(rag=ProgressReturn.Rag.RED),
+        "action__priority__order",
+        "action__priority_id",
+        "action__order",
+        "action_id",
     )
     meetings = next_meetings(ids)
     return [
-        BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), Listing.of(red[p.pk]), meetings.get(p.pk))
+        BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), red[p.pk], meetings.get(p.pk))
         for p in partnerships
     ]
 
