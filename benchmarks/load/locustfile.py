@@ -33,7 +33,7 @@ from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.load.samples import DOWNLOAD, SIGN_IN  # noqa: E402
+from benchmarks.load.samples import DOWNLOAD, SIGN_IN, YARDSTICK  # noqa: E402
 
 SCENARIO = json.loads(Path(os.environ["LOAD_SCENARIO"]).read_text(encoding="utf-8"))
 PASSWORD = SCENARIO["password"]
@@ -162,6 +162,12 @@ class PortalUser(HttpUser):
         self._keep_cookies()
         return answer
 
+    @task(1)
+    def yardstick(self):
+        """The account page: signed in, the site's layout and nothing else. The runner reports every
+        page's median as a multiple of this one's, which the machine and the load alone set."""
+        self.get("/account/", YARDSTICK)
+
     def _keep_cookies(self):
         """Send the Secure cookies back over the loopback, as a browser does over the proxy's TLS."""
         for cookie in self.client.cookies:
@@ -278,7 +284,7 @@ class LeadUser(PortalUser):
         self.done = LeadUser.finished.setdefault(self.email, set())
         super().on_start()
 
-    @task
+    @task(5)
     def write_return(self):
         self.get("/my-actions/", "my actions")
         waiting = [action for action in self.lead["actions"] if action not in self.done]

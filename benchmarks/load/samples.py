@@ -19,6 +19,7 @@ from pathlib import Path
 
 DOWNLOAD = "download"
 SIGN_IN = "sign in"
+YARDSTICK = "yardstick: the account page"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -42,6 +43,10 @@ class Summary:
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    def times_of(self, name: str) -> list[float]:
+        """The response times of the GETs named ``name``."""
+        return self.by_name.get(f"GET {name}", [])
 
     def slowest(self, count: int = 8) -> list[tuple[str, int, float, float]]:
         """(name, requests, p95, max) of the endpoints with the highest 95th percentile."""
