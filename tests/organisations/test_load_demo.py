@@ -20,6 +20,7 @@ from csp_portal.organisations.models import (
     Role,
     User,
 )
+from tests import demo_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_force_runs_it_with_debug_off(settings):
 
 
 def test_builds_pan_lancashire_with_its_divisions():
-    load_demo()
+    demo_copy.load_demo()  # the rows of one run of the command, copied back
 
     force = PoliceForceArea.objects.get()
     assert (force.code, force.name) == ("E23000003", "Lancashire")
@@ -106,7 +107,7 @@ def test_builds_pan_lancashire_with_its_divisions():
 
 
 def test_partnerships_report_to_the_lancashire_board():
-    load_demo()
+    demo_copy.load_demo()  # the rows of one run of the command, copied back
 
     board = Partnership.objects.get(slug="lancashire")
     assert (board.name, board.kind, board.county_board, board.ons_code) == (
@@ -139,7 +140,7 @@ def test_demo_csp_codes_are_those_of_the_ons_lookup():
 
 
 def test_responsible_authorities_vote_and_representatives_are_role_titles():
-    load_demo()
+    demo_copy.load_demo()  # the rows of one run of the command, copied back
 
     police = Agency.objects.get(name="Lancashire Constabulary")
     assert (police.agency_type, police.is_responsible_authority) == ("police", True)
@@ -181,7 +182,7 @@ def test_demo_admin_has_the_published_authenticator_and_demo_code_prints_its_cod
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    load_demo()
+    demo_copy.load_demo()  # the rows of one run of the command, copied back
     load_demo()  # running twice keeps one device
     device = TOTPDevice.objects.get(user__email="admin@demo.example")
     assert device.confirmed
@@ -223,7 +224,7 @@ def test_demo_takes_over_the_lancaster_csp_made_by_load_areas():
 
 
 def test_load_areas_after_the_demo_keeps_one_lancaster_partnership():
-    load_demo()
+    demo_copy.load_demo()  # the rows of one run of the command, copied back
 
     call_command("load_areas", stdout=io.StringIO())
 
