@@ -12,7 +12,7 @@ Issued reports never read this: issuing builds from the database, in its own tra
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from actionplans.models import Action, FundingAllocation, ProgressReturn, QuarterClosure
@@ -101,8 +101,26 @@ def _with_counties(partnership_ids: list[int]) -> list[int]:
     return [*partnership_ids, *counties]
 
 
+def _remember_return_status(sender, instance: ProgressReturn, **kwargs) -> None:
+    """The stored status of a return about to be saved, for ``_row_changed``."""
+    stored = ProgressReturn.objects.filter(pk=instance.pk).values_list("status", flat=True) if instance.pk else []
+    instance._stored_status = next(iter(stored), None)
+
+
+def _unseen_by_snapshot(sender, instance, **kwargs) -> bool:
+    """A lead's draft saved as a draft again (or begun): the report never shows a draft, and at quarter
+    end leads save drafts far more often than anything else is saved."""
+    draft = ProgressReturn.Status.DRAFT
+    return (
+        sender is ProgressReturn
+        and "created" in kwargs  # a save, not a deletion
+        and instance.status == draft
+        and getattr(instance, "_stored_status", draft) in (draft, None)
+    )
+
+
 def _row_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _unseen_by_snapshot(sender, instance, **kwargs):
         return
     if sender in EVERYWHERE:
         fields = kwargs.get("update_fields")
@@ -124,6 +142,7 @@ def watch() -> None:
     for model in (*OWNERS, *EVERYWHERE):
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"live-snapshot-save-{model._meta.label}")
         post_delete.connect(_row_changed, sender=model, dispatch_uid=f"live-snapshot-delete-{model._meta.label}")
+    pre_save.connect(_remember_return_status, sender=ProgressReturn, dispatch_uid="live-snapshot-return-status")
     m2m_changed.connect(
         _authorities_changed, sender=Partnership.authorities.through, dispatch_uid="live-snapshot-authorities"
     )

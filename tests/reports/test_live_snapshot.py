@@ -104,3 +104,31 @@ def test_the_cached_copy_is_dated_when_it_is_read(cast, data):
     second = live_snapshot.current(cast.lancaster, Q2)
     assert second["document"]["timestamp"] >= first["document"]["timestamp"]
     assert second["priorities"] == first["priorities"]
+
+
+def test_a_leads_draft_leaves_the_snapshot_cached_until_it_is_submitted(cast, data):
+    progress = ProgressReturn.objects.get(action=data.speed, year=Q2.year, number=Q2.number)
+    progress.status = ProgressReturn.Status.DRAFT
+    progress.save()  # an accepted return made a draft again: the report no longer shows it
+
+    token = freshness.token(cast.lancaster.pk)
+    cached = live_snapshot.current(cast.lancaster, Q2)
+    progress.narrative = "A draft the report never shows"
+    progress.save()
+    assert freshness.token(cast.lancaster.pk) == token
+    rebuilt = live_snapshot.snapshot.build(cast.lancaster, Q2)
+    assert rebuilt | {"document": cached["document"]} == cached, "the cached copy is what a rebuild gives"
+
+    progress.status = ProgressReturn.Status.SUBMITTED
+    progress.save()
+    assert freshness.token(cast.lancaster.pk) != token
+
+
+def test_a_returned_return_saved_as_a_draft_changes_the_snapshot(cast, data):
+    progress = ProgressReturn.objects.get(action=data.speed, year=Q2.year, number=Q2.number)
+    progress.status = ProgressReturn.Status.RETURNED
+    progress.save()
+    token = freshness.token(cast.lancaster.pk)
+    progress.status = ProgressReturn.Status.DRAFT
+    progress.save()
+    assert freshness.token(cast.lancaster.pk) != token
