@@ -156,9 +156,7 @@ def officer_work(partnerships: list[Partnership], quarter: Quarter) -> list[Offi
     # The report that matters is the one for the next meeting: of the quarter it reviews.
     reports = report_states({pk: meetings[pk].quarter if pk in meetings else quarter for pk in ids})
     return [
-        OfficerWork(
-            p, to_review[p.pk], owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk], meetings.get(p.pk)
-        )
+        OfficerWork(p, to_review[p.pk], owed[p.pk], Listing.of(waiting[p.pk]), reports[p.pk], meetings.get(p.pk))
         for p in partnerships
     ]
 
@@ -296,8 +294,7 @@ def board_work(partnerships: list[Partnership], quarter: Quarter) -> list[BoardW
     )
     meetings = next_meetings(ids)
     return [
-        BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), red[p.pk], meetings.get(p.pk))
-        for p in partnerships
+        BoardWork(p, latest.get(p.pk), Listing.of(agenda[p.pk]), red[p.pk], meetings.get(p.pk)) for p in partnerships
     ]
 
 
