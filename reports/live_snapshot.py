@@ -101,22 +101,31 @@ def _with_counties(partnership_ids: list[int]) -> list[int]:
     return [*partnership_ids, *counties]
 
 
-def _remember_return_status(sender, instance: ProgressReturn, **kwargs) -> None:
-    """The stored status of a return about to be saved, for ``_row_changed``."""
-    stored = ProgressReturn.objects.filter(pk=instance.pk).values_list("status", flat=True) if instance.pk else []
-    instance._stored_status = next(iter(stored), None)
+# The fields of an action the report never shows: an edit of these alone (at quarter end, officers
+# keep the resources and the activity up to date) leaves the snapshot as it was. ``version`` counts
+# every save. tests/reports/test_live_snapshot.py checks that a rebuild agrees.
+ACTION_FIELDS_NOT_IN_REPORT = {"activity", "resources", "version"}
+
+
+def _remember_stored(sender, instance, **kwargs) -> None:
+    """The stored row of a return or an action about to be saved, for ``_unseen_by_snapshot``."""
+    fields = [field.attname for field in sender._meta.concrete_fields]
+    instance._stored = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
 
 
 def _unseen_by_snapshot(sender, instance, **kwargs) -> bool:
-    """A lead's draft saved as a draft again (or begun): the report never shows a draft, and at quarter
-    end leads save drafts far more often than anything else is saved."""
-    draft = ProgressReturn.Status.DRAFT
-    return (
-        sender is ProgressReturn
-        and "created" in kwargs  # a save, not a deletion
-        and instance.status == draft
-        and getattr(instance, "_stored_status", draft) in (draft, None)
-    )
+    """A save the report cannot show: a lead's draft saved as a draft again (or begun), which at
+    quarter end is what is saved most often; an action whose changed fields the report never shows."""
+    if "created" not in kwargs:  # a deletion
+        return False
+    stored = getattr(instance, "_stored", None)
+    if sender is ProgressReturn:
+        draft = ProgressReturn.Status.DRAFT
+        return instance.status == draft and (stored is None or stored["status"] == draft)
+    if sender is Action and stored is not None:
+        changed = {name for name, value in stored.items() if getattr(instance, name) != value}
+        return changed <= ACTION_FIELDS_NOT_IN_REPORT
+    return False
 
 
 def _row_changed(sender, instance, **kwargs) -> None:
@@ -142,7 +151,8 @@ def watch() -> None:
     for model in (*OWNERS, *EVERYWHERE):
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"live-snapshot-save-{model._meta.label}")
         post_delete.connect(_row_changed, sender=model, dispatch_uid=f"live-snapshot-delete-{model._meta.label}")
-    pre_save.connect(_remember_return_status, sender=ProgressReturn, dispatch_uid="live-snapshot-return-status")
+    for model in (ProgressReturn, Action):
+        pre_save.connect(_remember_stored, sender=model, dispatch_uid=f"live-snapshot-stored-{model._meta.label}")
     m2m_changed.connect(
         _authorities_changed, sender=Partnership.authorities.through, dispatch_uid="live-snapshot-authorities"
     )

@@ -132,3 +132,19 @@ def test_a_returned_return_saved_as_a_draft_changes_the_snapshot(cast, data):
     progress.status = ProgressReturn.Status.DRAFT
     progress.save()
     assert freshness.token(cast.lancaster.pk) != token
+
+
+def test_an_edit_of_what_the_report_never_shows_leaves_the_snapshot_cached(cast, data):
+    token = freshness.token(cast.lancaster.pk)
+    cached = live_snapshot.current(cast.lancaster, Q2)
+    for name in live_snapshot.ACTION_FIELDS_NOT_IN_REPORT - {"version"}:
+        setattr(data.campaign, name, f"Changed {name} the report does not show")
+    data.campaign.version += 1
+    data.campaign.save()
+    assert freshness.token(cast.lancaster.pk) == token
+    rebuilt = live_snapshot.snapshot.build(cast.lancaster, Q2)
+    assert rebuilt | {"document": cached["document"]} == cached, "the cached copy is what a rebuild gives"
+
+    data.campaign.targets = "A target the report shows"
+    data.campaign.save()
+    assert freshness.token(cast.lancaster.pk) != token
