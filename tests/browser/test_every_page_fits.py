@@ -99,6 +99,15 @@ PLAIN_FIELDS = """() => [...document.querySelectorAll('input:not([type=hidden]),
     .filter(field => ![...field.classList].some(name => name.startsWith('govuk-')))
     .map(field => `${field.tagName.toLowerCase()} ${field.name} has no GOV.UK class`)"""
 
+# What is read of a page at the wide width, in one round trip to the browser: its width, what is off
+# screen, fields without GOV.UK's classes, and the links it offers.
+AT_WIDE = f"""() => ({{
+    width: document.documentElement.scrollWidth,
+    offScreen: ({OFF_SCREEN})(),
+    plainFields: ({PLAIN_FIELDS})(),
+    links: [...document.querySelectorAll('a[href]')].map(link => link.href),
+}})"""
+
 
 @dataclass
 class Walk:
@@ -171,12 +180,11 @@ def sign_in(tab: Visit, email: str) -> None:
 def check(tab: Visit, walk: Walk, name: str) -> list[str]:
     """Check the page open in ``tab`` at both widths and with axe; return the links it offers."""
     page = tab.page
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    if wide > WIDE:
-        walk.problems.append(f"{name} ({page.url}) is {wide} px wide at {WIDE} px")
-    walk.problems += [f"{name} ({page.url}) at {WIDE} px: {problem}" for problem in page.evaluate(OFF_SCREEN)]
-    walk.problems += [f"{name} ({page.url}): {problem}" for problem in page.evaluate(PLAIN_FIELDS)]
-    links = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+    seen = page.evaluate(AT_WIDE)
+    if seen["width"] > WIDE:
+        walk.problems.append(f"{name} ({page.url}) is {seen['width']} px wide at {WIDE} px")
+    walk.problems += [f"{name} ({page.url}) at {WIDE} px: {problem}" for problem in seen["offScreen"]]
+    walk.problems += [f"{name} ({page.url}): {problem}" for problem in seen["plainFields"]]
     if name not in walk.audited:
         walk.audited.add(name)
         try:
@@ -190,7 +198,7 @@ def check(tab: Visit, walk: Walk, name: str) -> list[str]:
     if narrow > NARROW:
         walk.problems.append(f"{name} ({page.url}) is {narrow} px wide at {NARROW} px")
     page.set_viewport_size({"width": WIDE, "height": 800})
-    return links
+    return seen["links"]
 
 
 def walk_from_home(tab: Visit, audited: set[str]) -> Walk:
