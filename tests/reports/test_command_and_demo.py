@@ -60,7 +60,7 @@ def test_the_command_explains_bad_arguments(cast, data, tmp_path, arguments, mes
 
 
 def test_the_demo_issues_lancasters_report_with_every_priority_action_and_escalation():
-    demo_copy.load_demo()  # its PDF under the MEDIA_ROOT of the other tests that start from the demo
+    demo_copy.load_demo()  # the demo as loaded once, its PDF written again under this MEDIA_ROOT
     version = ReportVersion.objects.get(partnership__slug="lancaster")
     text = pdf_text(version.pdf.read())
     quarter = version.quarter
