@@ -108,8 +108,9 @@ ACTION_FIELDS_NOT_IN_REPORT = {"activity", "resources", "version"}
 
 
 def _remember_stored(sender, instance, **kwargs) -> None:
-    """The stored row of a return or an action about to be saved, for ``_unseen_by_snapshot``."""
-    fields = [field.attname for field in sender._meta.concrete_fields]
+    """What ``_unseen_by_snapshot`` compares of a return or an action about to be saved, as stored:
+    a return's status; every column of an action."""
+    fields = ["status"] if sender is ProgressReturn else [field.attname for field in sender._meta.concrete_fields]
     instance._stored = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
 
 
